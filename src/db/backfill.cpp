@@ -87,6 +87,7 @@ StepResult Runner::run_backfill(const Step& s) {
         with_retries(s, attempts, [&] {
           changed = 0;
           pqxx::work tx(session_.conn());
+          if (settings_.rehearse) history_.ensure(tx);  // rolled back with the batch
           tx.exec("SET LOCAL lock_timeout = '" +
                   std::to_string(sec.lock_timeout.value_or(settings_.lock_timeout).count()) + "ms'");
           if (sec.statement_timeout) {

@@ -32,8 +32,7 @@ bool History::exists(pqxx::transaction_base& tx) const {
   return !tx.exec_params1("SELECT to_regclass($1) IS NULL", quoted_)[0].as<bool>();
 }
 
-void History::ensure(pqxx::connection& conn) const {
-  pqxx::work tx(conn);
+void History::ensure(pqxx::transaction_base& tx) const {
   if (exists(tx)) return;
   const bool schema_exists =
       tx.exec_params1("SELECT count(*) FROM pg_namespace WHERE nspname = $1", table_.schema)[0]
@@ -75,7 +74,6 @@ void History::ensure(pqxx::connection& conn) const {
   detail       text
 ))",
                       history_table_name()));
-  tx.commit();
 }
 
 std::vector<Record> History::load(pqxx::transaction_base& tx) const {

@@ -119,6 +119,7 @@ StepResult Runner::run_in_transaction(const Step& s) {
   try {
     with_retries(s, r.attempts, [&] {
       pqxx::work tx(session_.conn());
+      if (settings_.rehearse) history_.ensure(tx);  // rolled back with the step
       tx.exec("SET LOCAL lock_timeout = " +
               tx.quote(timeout_setting(s.section->lock_timeout.value_or(settings_.lock_timeout))));
       if (s.section->statement_timeout) {

@@ -19,8 +19,8 @@ class History {
   std::string history_table_name() const;  // quoted "<schema>"."<table>_history"
 
   bool exists(pqxx::transaction_base& tx) const;
-  // Creates the schema (when missing), the table and the history table.
-  void ensure(pqxx::connection& conn) const;
+  // Creates the schema (when missing), the table and the history table, in `tx`.
+  void ensure(pqxx::transaction_base& tx) const;
   // All records; empty when the table does not exist yet.
   std::vector<Record> load(pqxx::transaction_base& tx) const;
 
