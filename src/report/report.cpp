@@ -237,7 +237,8 @@ nlohmann::json status_json(const std::vector<StatusRow>& rows) {
 
 std::string render_run_text(const Plan& plan, const RunReport& report, bool rehearse, bool color) {
   if (plan.steps.empty()) {
-    return fmt::format("nothing to {}\n", plan.command == "up" ? "apply" : plan.command);
+    const char* verb = plan.command == "up" ? "apply" : plan.command == "down" ? "revert" : "contract";
+    return fmt::format("nothing to {}\n", verb);
   }
   std::vector<std::vector<std::string>> table;
   for (const auto& r : report.results) {
