@@ -55,6 +55,16 @@ std::string redact(std::string text, const std::vector<std::string>& secrets) {
       text.replace(pos, secret.size(), "<redacted>");
     }
   }
+  // Signatures and presigned tokens have no fixed value to look for: scrub by shape.
+  for (const char* marker : {"Signature=", "X-Amz-Security-Token="}) {
+    std::string m = marker;
+    for (size_t pos = text.find(m); pos != std::string::npos; pos = text.find(m, pos + 1)) {
+      size_t start = pos + m.size();
+      size_t end = text.find_first_of(" &,\n\"'<", start);
+      if (end == std::string::npos) end = text.size();
+      if (end > start) text.replace(start, end - start, "<redacted>");
+    }
+  }
   return text;
 }
 

@@ -36,7 +36,8 @@ Credentials credentials_from_json(const std::string& text, const std::string& wh
 
 namespace tide::aws {
 
-// `text` with every secret of 8 or more characters replaced by "<redacted>".
+// `text` with every secret of 8 or more characters, and the value after any "Signature=" or
+// "X-Amz-Security-Token=", replaced by "<redacted>".
 std::string redact(std::string text, const std::vector<std::string>& secrets);
 
 }  // namespace tide::aws
