@@ -23,8 +23,7 @@ std::string quote_qualified(const std::string& name) {
   return quote_ident(name.substr(0, dot)) + "." + quote_ident(name.substr(dot + 1));
 }
 
-std::string primary_key_column(pqxx::connection& conn, const Section& section) {
-  pqxx::work tx(conn);
+std::string primary_key_column(pqxx::transaction_base& tx, const Section& section) {
   const auto rows = tx.exec_params(
       "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
       "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = to_regclass($1) AND i.indisprimary",
@@ -38,8 +37,7 @@ std::string primary_key_column(pqxx::connection& conn, const Section& section) {
   return rows[0][0].as<std::string>();
 }
 
-long long estimated_rows(pqxx::connection& conn, const std::string& table) {
-  pqxx::work tx(conn);
+long long estimated_rows(pqxx::transaction_base& tx, const std::string& table) {
   const auto rows = tx.exec_params("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass($1)",
                                    quote_qualified(table));
   return rows.empty() || rows[0][0].is_null() ? -1 : rows[0][0].as<long long>();
@@ -63,7 +61,10 @@ StepResult Runner::run_backfill(const Step& s) {
   try {
     std::string key, bounds_first, bounds_next;
     if (sec.keyed()) {
-      key = quote_ident(sec.key.empty() ? primary_key_column(session_.conn(), sec) : sec.key);
+      transact([&](pqxx::transaction_base& tx) {
+        key = quote_ident(sec.key.empty() ? primary_key_column(tx, sec) : sec.key);
+        progress.estimated_total = estimated_rows(tx, sec.table);
+      });
       const std::string table = quote_qualified(sec.table);
       const std::string select = fmt::format("SELECT {0} AS k FROM {1} {{}} ORDER BY {0} LIMIT {2}", key,
                                              table, sec.batch_size);
@@ -72,57 +73,47 @@ StepResult Runner::run_backfill(const Step& s) {
           "(SELECT k FROM b ORDER BY k DESC LIMIT 1)::text";
       bounds_first = fmt::format(bounds, fmt::format(select, ""));
       bounds_next = fmt::format(bounds, fmt::format(select, "WHERE " + key + " > $1"));
-      progress.estimated_total = estimated_rows(session_.conn(), sec.table);
     }
     if (s.resume_after_key || s.resume_rows) {
       spdlog::info("{} backfill: resuming after {} rows{}", m.filename, rows,
                    last_key ? " (after key " + *last_key + ")" : "");
     }
+    std::string batch_last;
+    long long changed = 0;
+    // One batch in `tx`; false when there is nothing left to do.
+    auto run_batch = [&](pqxx::transaction_base& tx) {
+      tx.exec("SET LOCAL lock_timeout = '" +
+              std::to_string(sec.lock_timeout.value_or(settings_.lock_timeout).count()) + "ms'");
+      if (sec.statement_timeout) {
+        tx.exec("SET LOCAL statement_timeout = '" + std::to_string(sec.statement_timeout->count()) + "ms'");
+      }
+      if (sec.keyed()) {
+        const auto b = last_key ? tx.exec_params(bounds_next, *last_key) : tx.exec(bounds_first);
+        if (b[0][0].is_null()) return false;
+        const std::string first = b[0][0].as<std::string>();
+        batch_last = b[0][1].as<std::string>();
+        for (const Statement& st : sec.statements) {
+          current = &st;
+          changed += static_cast<long long>(tx.exec_params(st.sql, first, batch_last).affected_rows());
+        }
+      } else {
+        if (statement >= sec.statements.size()) return false;
+        current = &sec.statements[statement];
+        changed = static_cast<long long>(tx.exec(current->sql).affected_rows());
+      }
+      current = nullptr;
+      history_.save_progress(tx, m, s.backfill_index, sec.keyed() ? &batch_last : nullptr, rows + changed);
+      return true;
+    };
     int reconnects = 0;
     while (true) {
-      long long changed = 0;
       bool finished = false;
       try {
         int attempts = 0;
         with_retries(s, attempts, [&] {
           changed = 0;
-          pqxx::work tx(session_.conn());
-          if (settings_.rehearse) history_.ensure(tx);  // rolled back with the batch
-          tx.exec("SET LOCAL lock_timeout = '" +
-                  std::to_string(sec.lock_timeout.value_or(settings_.lock_timeout).count()) + "ms'");
-          if (sec.statement_timeout) {
-            tx.exec("SET LOCAL statement_timeout = '" + std::to_string(sec.statement_timeout->count()) + "ms'");
-          }
-          std::string batch_last;
-          if (sec.keyed()) {
-            const auto b = last_key ? tx.exec_params(bounds_next, *last_key) : tx.exec(bounds_first);
-            if (b[0][0].is_null()) {
-              finished = true;
-              return;
-            }
-            const std::string first = b[0][0].as<std::string>();
-            batch_last = b[0][1].as<std::string>();
-            for (const Statement& st : sec.statements) {
-              current = &st;
-              changed += static_cast<long long>(tx.exec_params(st.sql, first, batch_last).affected_rows());
-            }
-          } else {
-            if (statement >= sec.statements.size()) {
-              finished = true;
-              return;
-            }
-            current = &sec.statements[statement];
-            changed = static_cast<long long>(tx.exec(current->sql).affected_rows());
-          }
-          current = nullptr;
-          history_.save_progress(tx, m, s.backfill_index, sec.keyed() ? &batch_last : nullptr, rows + changed);
-          if (settings_.rehearse) {
-            tx.abort();
-            finished = true;
-          } else {
-            tx.commit();
-          }
-          if (sec.keyed()) last_key = batch_last;
+          batch_last.clear();
+          transact([&](pqxx::transaction_base& tx) { finished = !run_batch(tx); });
         });
         r.attempts = std::max(r.attempts, attempts);
       } catch (const std::exception& e) {
@@ -134,17 +125,20 @@ StepResult Runner::run_backfill(const Step& s) {
         session_.reconnect();
         if (settings_.on_reconnect) settings_.on_reconnect();
         // The record is the truth: the last batch may or may not have committed.
-        pqxx::work tx(session_.conn());
-        for (const Record& rec : history_.load(tx)) {
-          if (rec.version == m.version) {
-            last_key = rec.backfill_last_key;
-            rows = rec.backfill_rows;
+        transact([&](pqxx::transaction_base& tx) {
+          for (const Record& rec : history_.load(tx)) {
+            if (rec.version == m.version) {
+              last_key = rec.backfill_last_key;
+              rows = rec.backfill_rows;
+            }
           }
-        }
+        });
         continue;
       }
       if (finished) break;
       rows += changed;
+      if (sec.keyed()) last_key = batch_last;
+      if (settings_.rehearse) break;  // one batch shows the statement works and how long it takes
       if (!sec.keyed() && changed == 0) ++statement;
       progress.rows = rows;
       progress.last_key = last_key.value_or("");
@@ -153,12 +147,10 @@ StepResult Runner::run_backfill(const Step& s) {
       if (sec.batch_sleep.count() > 0) std::this_thread::sleep_for(sec.batch_sleep);
     }
     r.rows = rows;
-    if (!settings_.rehearse) {
-      pqxx::work tx(session_.conn());
+    transact([&](pqxx::transaction_base& tx) {
       history_.save_progress(tx, m, s.backfill_index + 1, nullptr, 0);
       record_success(tx, s, std::chrono::duration_cast<Millis>(Clock::now() - start).count());
-      tx.commit();
-    }
+    });
     progress.done = true;
     progress.elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
     if (settings_.on_progress) settings_.on_progress(progress);

@@ -52,8 +52,24 @@ std::string statement_error(const Migration& m, const Statement* st, const std::
 Runner::Runner(Session& session, const History& history, RunSettings settings)
     : session_(session), history_(history), settings_(std::move(settings)) {}
 
+void Runner::transact(const std::function<void(pqxx::transaction_base&)>& body) {
+  if (rehearsal_) {
+    pqxx::subtransaction savepoint(*rehearsal_);
+    body(savepoint);
+    savepoint.commit();
+    return;
+  }
+  pqxx::work tx(session_.conn());
+  body(tx);
+  tx.commit();
+}
+
 RunReport Runner::run(const Plan& plan) {
   RunReport report;
+  if (settings_.rehearse) {
+    rehearsal_ = std::make_unique<pqxx::work>(session_.conn(), "rehearsal");
+    history_.ensure(*rehearsal_);
+  }
   for (const Step& s : plan.steps) {
     StepResult r;
     if (settings_.rehearse && !s.transactional()) {
@@ -68,6 +84,10 @@ RunReport Runner::run(const Plan& plan) {
     }
     report.results.push_back(r);
     if (r.outcome == StepResult::Outcome::kFailed && !settings_.rehearse) break;
+  }
+  if (rehearsal_) {
+    rehearsal_->abort();
+    rehearsal_.reset();
   }
   return report;
 }
@@ -118,24 +138,20 @@ StepResult Runner::run_in_transaction(const Step& s) {
   const Statement* current = nullptr;
   try {
     with_retries(s, r.attempts, [&] {
-      pqxx::work tx(session_.conn());
-      if (settings_.rehearse) history_.ensure(tx);  // rolled back with the step
-      tx.exec("SET LOCAL lock_timeout = " +
-              tx.quote(timeout_setting(s.section->lock_timeout.value_or(settings_.lock_timeout))));
-      if (s.section->statement_timeout) {
-        tx.exec("SET LOCAL statement_timeout = " + tx.quote(timeout_setting(*s.section->statement_timeout)));
-      }
-      for (const Statement& st : s.section->statements) {
-        current = &st;
-        tx.exec(st.sql);
-      }
-      current = nullptr;
-      record_success(tx, s, ms_since(start));
-      if (settings_.rehearse) {
-        tx.abort();
-      } else {
-        tx.commit();
-      }
+      transact([&](pqxx::transaction_base& tx) {
+        tx.exec("SET LOCAL lock_timeout = " +
+                tx.quote(timeout_setting(s.section->lock_timeout.value_or(settings_.lock_timeout))));
+        if (s.section->statement_timeout) {
+          tx.exec("SET LOCAL statement_timeout = " +
+                  tx.quote(timeout_setting(*s.section->statement_timeout)));
+        }
+        for (const Statement& st : s.section->statements) {
+          current = &st;
+          tx.exec(st.sql);
+        }
+        current = nullptr;
+        record_success(tx, s, ms_since(start));
+      });
     });
   } catch (const std::exception& e) {
     r.outcome = StepResult::Outcome::kFailed;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -25,7 +26,7 @@ struct RunSettings {
   Millis lock_timeout{5000};  // for sections without their own lock_timeout
   int retries = 5;            // retries after the first try, on lock timeouts and lost connections
   Millis retry_base{500};     // first backoff; doubles each retry, with jitter
-  bool rehearse = false;      // run transactional steps and roll them back
+  bool rehearse = false;  // run transactional steps in one transaction, rolled back at the end
   std::function<void(const BackfillProgress&)> on_progress;
   std::function<void()> on_reconnect;  // after a reconnect: take the migration lock again
 };
@@ -57,6 +58,10 @@ class Runner {
   StepResult run_backfill(const Step& s);
   void record_success(pqxx::transaction_base& tx, const Step& s, long long ms);
   void with_retries(const Step& s, int& attempts, const std::function<void()>& fn);
+  // Runs body in a transaction that commits; when rehearsing, in a savepoint of the one
+  // rehearsal transaction instead, so later steps see earlier ones and nothing persists.
+  void transact(const std::function<void(pqxx::transaction_base&)>& body);
+  std::unique_ptr<pqxx::work> rehearsal_;
 
   Session& session_;
   const History& history_;
