@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# The zero-downtime lifecycle: expand, backfill, deploy, contract; resumable backfills,
+# lock-timeout retries, rehearsals and a read-only standby.
+source "$(dirname "$0")/lib.sh"
+
+# A populated table whose column is split the expand/contract way.
+write_split_messages() {
+  local rows=$1 batch=$2 sleep=${3:-0}
+  psql -X -q -d "$DB" -v ON_ERROR_STOP=1 <<SQL
+CREATE TABLE messages (id bigserial PRIMARY KEY, body jsonb NOT NULL, n int NOT NULL DEFAULT 0);
+INSERT INTO messages (body) SELECT jsonb_build_object('text', 'hello ' || g) FROM generate_series(1, $rows) g;
+ANALYZE messages;
+SQL
+  migration 0001_split_body.sql <<SQL
+-- migrate:expand
+ALTER TABLE messages ADD COLUMN body_text text;
+-- migrate:backfill table:messages batch_size:$batch batch_sleep:$sleep
+UPDATE messages SET body_text = body->>'text', n = n + 1 WHERE id BETWEEN \$1 AND \$2;
+-- migrate:contract
+ALTER TABLE messages DROP COLUMN body;
+-- migrate:down
+ALTER TABLE messages DROP COLUMN body_text;
+SQL
+}
+
+scenario "expand + keyed backfill, then contract after the deploy"
+write_split_messages 12345 1000
+expect 0 up
+contains "$OUT" "(12345 rows)"
+equals "$(state_of 0001)" expanded
+equals "$(q 'SELECT count(*) FROM messages WHERE body_text IS NULL')" 0
+equals "$(q 'SELECT min(n)::text || max(n) FROM messages')" 11
+expect 5 status --fail-on-pending
+contains "$OUT" "expanded"
+expect 0 contract --dry-run
+contains "$OUT" "DROP COLUMN body"
+expect 0 contract
+equals "$(state_of 0001)" contracted
+equals "$(q "SELECT count(*) FROM information_schema.columns WHERE table_name = 'messages' AND column_name = 'body'")" 0
+expect 0 status --fail-on-pending
+expect 3 down
+contains "$ERR" "contracted"
+equals "$(state_of 0001)" contracted
+
+scenario "down reverts an expanded migration; up --contract does both phases"
+write_split_messages 100 30
+expect 0 up
+expect 0 down
+equals "$(state_of 0001)" ""
+equals "$(q "SELECT count(*) FROM information_schema.columns WHERE column_name = 'body_text'")" 0
+expect 0 up --contract
+equals "$(state_of 0001)" contracted
+
+scenario "a plain backfill repeats until no row changes, each row exactly once"
+psql -X -q -d "$DB" -c "CREATE TABLE t (id int PRIMARY KEY, n int NOT NULL DEFAULT 0); INSERT INTO t (id) SELECT generate_series(1, 2500)"
+migration 0001_fill.sql <<'SQL'
+-- migrate:expand
+ALTER TABLE t ADD COLUMN filled boolean;
+-- migrate:backfill
+UPDATE t SET filled = true, n = n + 1 WHERE id IN (SELECT id FROM t WHERE filled IS NULL LIMIT 1000);
+-- migrate:down
+ALTER TABLE t DROP COLUMN filled;
+SQL
+expect 0 up
+contains "$OUT" "(2500 rows)"
+equals "$(state_of 0001)" applied
+equals "$(q 'SELECT count(*) FROM t WHERE n <> 1')" 0
+
+scenario "kill -9 during a backfill, then a rerun resumes: no row twice, none skipped"
+write_split_messages 60000 500 5ms
+"$TIDE_BIN" up >/dev/null 2>&1 &
+runner=$!
+for _ in $(seq 200); do
+  done_rows=$(q "SELECT coalesce((SELECT backfill_rows FROM tide_migrations WHERE version = '0001'), 0)" 2>/dev/null || echo 0)
+  [ "$done_rows" -ge 5000 ] && break
+  sleep 0.05
+done
+kill -9 "$runner"
+wait "$runner" 2>/dev/null || true
+equals "$(state_of 0001)" backfilling
+last_key=$(q "SELECT backfill_last_key FROM tide_migrations WHERE version = '0001'")
+[ -n "$last_key" ] || fail "no last key recorded"
+[ "$(q 'SELECT count(*) FROM messages WHERE body_text IS NULL')" -gt 0 ] || fail "the backfill finished before the kill"
+expect 0 status
+contains "$OUT" "backfilling"
+expect 0 up --dry-run
+contains "$OUT" "resumes after key"
+expect 0 up
+contains "$ERR" "resuming after"
+equals "$(state_of 0001)" expanded
+equals "$(q 'SELECT count(*) FROM messages WHERE n <> 1 OR body_text IS NULL')" 0
+
+scenario "a held lock makes tide retry, then succeed once it is released"
+psql -X -q -d "$DB" -c "CREATE TABLE hot (id int)"
+migration 0001_alter_hot.sql <<'SQL'
+-- migrate:up lock_timeout:200ms
+ALTER TABLE hot ADD COLUMN extra int;
+SQL
+psql -X -q -d "$DB" -c "BEGIN; LOCK TABLE hot IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(1.5); COMMIT;" >/dev/null &
+holder=$!
+sleep 0.3
+expect 0 up
+contains "$ERR" "lock timeout (try 1 of 6)"
+contains "$OUT" "tries"
+wait "$holder"
+equals "$(state_of 0001)" applied
+
+scenario "with --retries 0 a held lock fails cleanly and records nothing"
+psql -X -q -d "$DB" -c "CREATE TABLE hot (id int)"
+migration 0001_alter_hot.sql <<'SQL'
+-- migrate:up lock_timeout:200ms
+ALTER TABLE hot ADD COLUMN extra int;
+SQL
+psql -X -q -d "$DB" -c "BEGIN; LOCK TABLE hot IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(2); COMMIT;" >/dev/null &
+holder=$!
+sleep 0.3
+expect 1 up --retries 0
+contains "$OUT" "55P03"
+contains "$OUT" "0001_alter_hot.sql:2"
+equals "$(state_of 0001)" ""
+wait "$holder"
+
+scenario "--rehearse runs every step, rolls everything back and reports the failing statement"
+psql -X -q -d "$DB" -c "CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t SELECT generate_series(1, 100)"
+migration 0001_add.sql <<'SQL'
+-- migrate:expand
+ALTER TABLE t ADD COLUMN v int;
+-- migrate:backfill table:t batch_size:10
+UPDATE t SET v = id WHERE id BETWEEN $1 AND $2;
+-- migrate:contract
+ALTER TABLE t ALTER COLUMN v SET NOT NULL;
+SQL
+migration 0002_uses_previous.sql <<'SQL'
+-- migrate:up
+CREATE INDEX t_v ON t (v);
+SQL
+migration 0003_index.sql <<'SQL'
+-- migrate:up transaction:false
+CREATE INDEX CONCURRENTLY t_v2 ON t (v);
+SQL
+migration 0004_broken.sql <<'SQL'
+-- migrate:up
+SELECT 1;
+ALTER TABLE nope ADD COLUMN x int;
+SQL
+before=$(schema_fingerprint)
+expect 1 up --rehearse --contract
+contains "$OUT" "0002_uses_previous"
+contains "$OUT" "not rehearsed"
+contains "$OUT" "0004_broken.sql:3"
+lacks "$(grep 0002_uses_previous <<<"$OUT")" "failed"
+equals "$(schema_fingerprint)" "$before" "schema after --rehearse"
+expect 1 up --rehearse --format json
+python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+outcomes = [(s["version"], s["phase"], s["outcome"]) for s in d["steps"]]
+assert outcomes == [("0001","expand","ok"),("0001","backfill","ok"),("0002","expand","ok"),
+                    ("0003","expand","not rehearsed"),("0004","expand","failed")], outcomes
+assert d["steps"][1]["rows"] == 10, d
+' <<<"$OUT" || fail "rehearse json: $OUT"
+
+scenario "--dry-run JSON lists every phase with its SQL and batching"
+write_split_messages 10 5
+migration 0002_more.sql <<'SQL'
+-- migrate:up transaction:false statement_timeout:1m
+CREATE INDEX CONCURRENTLY messages_n ON messages (n);
+SQL
+expect 0 up --contract --dry-run --format json
+python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["command"] == "up" and d["dry_run"] is True
+phases = [(s["version"], s["phase"], s["transactional"]) for s in d["steps"]]
+assert phases == [("0001","expand",True),("0001","backfill",True),("0001","contract",True),("0002","expand",False)], phases
+bf = d["steps"][1]
+assert bf["backfill"]["mode"] == "keyed" and bf["backfill"]["batch_size"] == 5 and bf["backfill"]["table"] == "messages"
+assert "$1" in bf["statements"][0]["sql"] and bf["statements"][0]["line"] == 4
+assert d["steps"][3]["statement_timeout_ms"] == 60000
+' <<<"$OUT" || fail "dry-run json: $OUT"
+expect 0 contract --dry-run --format json
+expect 0 down --dry-run --format json
+
+scenario "a read-only standby is refused with a pointer to the writer"
+migration 0001_x.sql <<'SQL'
+-- migrate:up
+CREATE TABLE x (id int);
+SQL
+expect 0 up
+standby="$TIDE_PG_DIR/standby-$$"
+as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u tide-pg -- "$@"; else "$@"; fi; }
+bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+as_pg "$bindir/pg_basebackup" -h "$PGHOST" -p "$PGPORT" -U postgres -D "$standby" -R -X stream -c fast >/dev/null
+sport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+as_pg "$bindir/pg_ctl" -D "$standby" -l "$standby.log" -w start -o "-p $sport -k $TIDE_PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=200" >/dev/null
+trap 'as_pg "$bindir/pg_ctl" -D "$standby" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$standby" "$standby.log"' EXIT
+migration 0002_y.sql <<'SQL'
+-- migrate:up
+CREATE TABLE y (id int);
+SQL
+export DATABASE_URL="postgres://postgres@127.0.0.1:$sport/$DB"
+expect 2 up
+contains "$ERR" "read-only server"
+contains "$ERR" "writer"
+expect 2 contract
+expect 2 down
+expect 0 status
+contains "$OUT" "pending"
+expect 0 up --dry-run
+as_pg "$bindir/pg_ctl" -D "$standby" -m fast -w stop >/dev/null
+
+done_suite
