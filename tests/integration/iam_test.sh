@@ -39,6 +39,7 @@ cleanup() {
   rm -rf "$T" "${WORK:-}"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 export AWS_CONFIG_FILE="$T/aws_config" AWS_SHARED_CREDENTIALS_FILE="$T/aws_credentials"
 export AWS_EC2_METADATA_DISABLED=true
