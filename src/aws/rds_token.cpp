@@ -122,6 +122,12 @@ std::string RdsTokenProvider::token() {
   if (!impl_->creds || expires_within(*impl_->creds, now, kRefreshWindow)) {
     if (impl_->creds) spdlog::debug("aws: credentials expire soon, refreshing");
     impl_->creds = impl_->fetch();
+    if (!impl_->target.role_arn.empty()) {  // the chain logs its own; this is the role on top
+      spdlog::debug("aws: credentials from {}{}", impl_->creds->source,
+                    impl_->creds->expiration
+                        ? ", expiring " + format_iso8601(*impl_->creds->expiration)
+                        : "");
+    }
     if (expires_within(*impl_->creds, now, kRefreshWindow)) {
       spdlog::warn(
           "aws: credentials from {} expire at {}, less than 15 minutes from now; "

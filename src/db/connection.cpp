@@ -119,8 +119,9 @@ ConnectionSpec connection_spec(const Environment* env, const std::string& url, c
     const std::string sslmode = spec.get("sslmode");
     if (sslmode.empty()) set_param(spec, "sslmode", "verify-full");
     if (sslmode == "disable" || sslmode == "allow") {
-      throw usage_error(fmt::format("{}: auth: iam refuses sslmode={}: an IAM token must only "
-                                    "travel over TLS (use verify-full with the RDS CA bundle)",
+      throw usage_error(fmt::format("{}: auth: iam refuses to send an IAM token with sslmode={}: "
+                                    "the token must only travel over TLS (use verify-full with "
+                                    "the RDS CA bundle)",
                                     where, sslmode));
     }
     spec.iam_target.host = spec.get("host");
