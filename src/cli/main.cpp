@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   using namespace tide::cli;
   CLI::App app{"tide: schema migrations for PostgreSQL and Aurora, the expand/contract way"};
   app.require_subcommand(1);
+  app.fallthrough();  // global flags work after the command too: `tide up -e prod`
   app.set_version_flag("--version", std::string("tide ") + tide::kVersion);
   GlobalOptions g;
   app.add_option("--config", g.config_path, "Config file (default: ./tide.yaml when present)");
