@@ -1,0 +1,164 @@
+// Unit tests for src/plan/plan.cpp: planning is pure, so every rule is checked here
+// without a database.
+#include <catch2/catch.hpp>
+
+#include "tide/error.hpp"
+#include "tide/plan.hpp"
+#include "tide/report.hpp"
+
+using namespace tide;
+
+namespace {
+
+Migration make(const std::string& version, const std::string& body) {
+  std::vector<Problem> problems;
+  Migration m = parse_migration("migrations/" + version + "_m" + version + ".sql", body, problems);
+  REQUIRE(problems.empty());
+  return m;
+}
+
+const char* kPlain = "-- migrate:up\nCREATE TABLE t (id int);\n-- migrate:down\nDROP TABLE t;\n";
+const char* kTwoPhase =
+    "-- migrate:expand\nALTER TABLE t ADD COLUMN c int;\n"
+    "-- migrate:backfill table:t\nUPDATE t SET c = 1 WHERE id BETWEEN $1 AND $2;\n"
+    "-- migrate:contract\nALTER TABLE t DROP COLUMN old;\n"
+    "-- migrate:down\nALTER TABLE t DROP COLUMN c;\n";
+
+Record record(const Migration& m, State state) {
+  Record r;
+  r.version = m.version;
+  r.name = m.name;
+  r.checksum = m.checksum;
+  r.state = state;
+  return r;
+}
+
+std::vector<std::string> describe(const Plan& plan) {
+  std::vector<std::string> out;
+  for (const auto& s : plan.steps) {
+    out.push_back(s.migration->version.text + " " + phase_name(s.phase) + " -> " +
+                  state_name(s.state_after));
+  }
+  return out;
+}
+
+struct Fixture {
+  MigrationSet files;
+  Fixture() {
+    files.migrations.push_back(make("0001", kPlain));
+    files.migrations.push_back(make("0002", kTwoPhase));
+    files.migrations.push_back(make("0003", kPlain));
+  }
+  const Migration& m(int i) const { return files.migrations.at(static_cast<size_t>(i)); }
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(Fixture, "up plans expand, backfill and (with --contract) contract in order") {
+  CHECK(describe(plan_up(files, {}, {})) ==
+        std::vector<std::string>{"0001 expand -> applied", "0002 expand -> backfilling",
+                                 "0002 backfill -> expanded", "0003 expand -> applied"});
+  UpOptions with_contract;
+  with_contract.contract = true;
+  with_contract.to = Version{"2"};
+  CHECK(describe(plan_up(files, {}, with_contract)) ==
+        std::vector<std::string>{"0001 expand -> applied", "0002 expand -> backfilling",
+                                 "0002 backfill -> expanded", "0002 contract -> contracted"});
+}
+
+TEST_CASE_METHOD(Fixture, "up skips what is done and resumes a backfill where it stopped") {
+  Record backfilling = record(m(1), State::kBackfilling);
+  backfilling.backfill_last_key = "4200";
+  backfilling.backfill_rows = 4200;
+  const std::vector<Record> records{record(m(0), State::kApplied), backfilling};
+  const Plan plan = plan_up(files, records, {});
+  REQUIRE(describe(plan) == std::vector<std::string>{"0002 backfill -> expanded", "0003 expand -> applied"});
+  CHECK(plan.steps[0].resume_after_key == std::optional<std::string>("4200"));
+  CHECK(plan.steps[0].resume_rows == 4200);
+  CHECK(plan_up(files, {record(m(0), State::kApplied), record(m(1), State::kExpanded),
+                        record(m(2), State::kApplied)},
+                {})
+            .steps.empty());
+}
+
+TEST_CASE_METHOD(Fixture, "contract takes expanded migrations in version order") {
+  const std::vector<Record> records{record(m(0), State::kApplied), record(m(1), State::kExpanded)};
+  CHECK(describe(plan_contract(files, records, std::nullopt)) ==
+        std::vector<std::string>{"0002 contract -> contracted"});
+  CHECK(plan_contract(files, records, Version{"1"}).steps.empty());
+}
+
+TEST_CASE_METHOD(Fixture, "down reverts newest first and refuses contracted migrations") {
+  const std::vector<Record> records{record(m(0), State::kApplied), record(m(1), State::kExpanded),
+                                    record(m(2), State::kApplied)};
+  CHECK(describe(plan_down(files, records, {})) == std::vector<std::string>{"0003 down -> pending"});
+  DownOptions two;
+  two.steps = 2;
+  CHECK(describe(plan_down(files, records, two)) ==
+        std::vector<std::string>{"0003 down -> pending", "0002 down -> pending"});
+  DownOptions to;
+  to.to = Version{"1"};
+  CHECK(plan_down(files, records, to).steps.size() == 2);
+
+  const std::vector<Record> contracted{record(m(0), State::kApplied), record(m(1), State::kContracted)};
+  try {
+    plan_down(files, contracted, {});
+    FAIL("expected a refusal");
+  } catch (const Error& e) {
+    CHECK(e.code() == ExitCode::kValidation);
+    CHECK_THAT(e.what(), Catch::Contains("contracted"));
+  }
+}
+
+TEST_CASE("down refuses a migration without a down section") {
+  MigrationSet files;
+  files.migrations.push_back(make("0001", "-- migrate:up\nSELECT 1;\n"));
+  CHECK_THROWS_WITH(plan_down(files, {record(files.migrations[0], State::kApplied)}, {}),
+                    Catch::Contains("no -- migrate:down"));
+}
+
+TEST_CASE_METHOD(Fixture, "history checks: checksums, failed records, out of order") {
+  Record changed = record(m(0), State::kApplied);
+  changed.checksum = "0000";
+  Record failed = record(m(1), State::kFailed);
+  failed.error = "boom";
+  const auto problems = check_history(files, {changed, failed}, false);
+  REQUIRE(problems.size() == 2);
+  CHECK_THAT(problems[0].message, Catch::Contains("checksum changed"));
+  CHECK_THAT(problems[1].message, Catch::Contains("failed part-way") && Catch::Contains("boom"));
+
+  const std::vector<Record> newer{record(m(2), State::kApplied)};
+  const auto out_of_order = check_history(files, newer, false);
+  REQUIRE(out_of_order.size() == 2);
+  CHECK_THAT(out_of_order[0].message, Catch::Contains("out of order"));
+  CHECK(check_history(files, newer, true).empty());
+}
+
+TEST_CASE_METHOD(Fixture, "status is files united with records") {
+  Record gone;
+  gone.version = Version{"0009"};
+  gone.name = "gone";
+  gone.state = State::kApplied;
+  Record changed = record(m(0), State::kApplied);
+  changed.checksum = "x";
+  const auto rows = status_rows(files, {changed, gone});
+  REQUIRE(rows.size() == 4);
+  CHECK(rows[0].changed);
+  CHECK(rows[1].state == State::kPending);
+  CHECK(rows[1].two_phase);
+  CHECK(rows[3].missing);
+  CHECK(rows[3].name == "gone");
+}
+
+TEST_CASE_METHOD(Fixture, "the dry-run script shows every phase with its SQL") {
+  UpOptions o;
+  o.contract = true;
+  const Plan plan = plan_up(files, {}, o);
+  const std::string sql = render_plan_sql(plan, PlanContext{"me@db:5432/app", Millis(5000)});
+  CHECK_THAT(sql, Catch::Contains("BEGIN;\nSET LOCAL lock_timeout = '5000ms';\nCREATE TABLE t (id int);\nCOMMIT;"));
+  CHECK_THAT(sql, Catch::Contains("--   UPDATE t SET c = 1 WHERE id BETWEEN $1 AND $2;"));
+  CHECK_THAT(sql, Catch::Contains("ALTER TABLE t DROP COLUMN old;"));
+  const auto json = plan_json(plan, PlanContext{"me@db:5432/app", Millis(5000)});
+  CHECK(json["steps"].size() == plan.steps.size());
+  CHECK(json["steps"][2]["backfill"]["mode"] == "keyed");
+}
