@@ -3,21 +3,16 @@
 // severities. The schema model is fed every statement, reported or not, so rules see
 // what earlier migrations created.
 #include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "lint/allow.hpp"
 #include "lint/rule.hpp"
 
 namespace tide::lint {
 namespace {
-
-struct Raw {
-  const Rule* rule;
-  Hit hit;
-  Phase phase;
-  int first, last;  // the lines an opt-out comment must cover
-};
 
 std::string read_source(const Migration& m, const Options& options) {
   auto it = options.sources.find(m.path);
@@ -28,19 +23,69 @@ std::string read_source(const Migration& m, const Options& options) {
   return text.str();
 }
 
+// The sections of a migration in the order tide runs them; down last (it reverts expand).
+std::vector<const Section*> run_order(const Migration& m) {
+  std::vector<const Section*> order = {&m.expand};
+  for (const Section& b : m.backfills) order.push_back(&b);
+  if (m.contract) order.push_back(&*m.contract);
+  if (m.down) order.push_back(&*m.down);
+  return order;
+}
+
+// A migration read for linting: its file text (for opt-out comments) and the parse trees
+// of its statements in run order (nullopt for one that does not parse).
+struct Parsed {
+  std::string text;
+  std::vector<std::optional<Json>> trees;
+};
+using Trees = std::vector<std::optional<Json>>;
+
+// Parsing dominates the linter's time and needs no order, so it runs on every core;
+// the rules then walk the trees in order. libpg_query is thread-safe.
+std::vector<Parsed> parse_all(const std::vector<const Migration*>& ms, size_t begin, size_t end,
+                              const Options& options) {
+  std::vector<Parsed> out(end - begin);
+  std::atomic<size_t> next{begin};
+  auto work = [&] {
+    for (size_t i; (i = next++) < end;) {
+      out[i - begin].text = read_source(*ms[i], options);
+      for (const Section* s : run_order(*ms[i])) {
+        for (const Statement& st : s->statements)
+          out[i - begin].trees.push_back(parse_statement(st.sql));
+      }
+    }
+  };
+  const size_t cores = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> threads;
+  for (size_t t = 1; t < std::min(cores, end - begin); ++t) threads.emplace_back(work);
+  work();
+  for (auto& t : threads) t.join();
+  return out;
+}
+
+struct Raw {
+  const Rule* rule;
+  Hit hit;
+  Phase phase;
+  int first, last;  // the lines an opt-out comment must cover
+};
+
 class Linter {
  public:
-  Linter(const Options& options, Report& report) : options_(options), report_(report) {}
+  Linter(const Options& options, Report& report) : options_(options), report_(report) {
+    for (const Rule& rule : rule_table()) {
+      auto it = options.severity_overrides.find(rule.info.name);
+      severities_.push_back(it == options.severity_overrides.end() ? rule.info.default_severity
+                                                                   : it->second);
+    }
+  }
 
-  void migration(const Migration& m) {
+  void migration(const Migration& m, const Parsed& parsed) {
     const bool reported = options_.only.empty() || options_.only.count(m.path) > 0;
     schema_.begin_migration();
     raw_.clear();
-    std::vector<const Section*> order = {&m.expand};
-    for (const Section& b : m.backfills) order.push_back(&b);
-    if (m.contract) order.push_back(&*m.contract);
-    if (m.down) order.push_back(&*m.down);
-    for (const Section* s : order) section(m, *s, reported);
+    auto tree = parsed.trees.cbegin();
+    for (const Section* s : run_order(m)) section(m, *s, reported, tree);
     if (!reported) return;
     ++report_.migrations;
     for (const Rule& rule : rule_table()) {
@@ -52,20 +97,19 @@ class Linter {
         raw_.push_back({&rule, std::move(h), Phase::kExpand, line, line});
       }
     }
-    finish(m);
+    finish(m, parsed.text);
   }
 
  private:
   Severity severity(const Rule& rule) const {
-    auto it = options_.severity_overrides.find(rule.info.name);
-    return it == options_.severity_overrides.end() ? rule.info.default_severity : it->second;
+    return severities_[static_cast<size_t>(&rule - rule_table().data())];
   }
 
-  void section(const Migration& m, const Section& s, bool reported) {
+  void section(const Migration& m, const Section& s, bool reported, Trees::const_iterator& trees) {
     schema_.begin_phase(s.phase);
     std::vector<Hit> hits;
     for (const Statement& st : s.statements) {
-      std::optional<Json> tree = parse_statement(st.sql);
+      const std::optional<Json>& tree = *trees++;
       if (!tree) continue;  // the file parser reported the syntax error
       if (reported) {
         const int last = st.line + static_cast<int>(std::count(st.sql.begin(), st.sql.end(), '\n'));
@@ -91,8 +135,8 @@ class Linter {
                                        std::move(hit.fix)});
   }
 
-  void finish(const Migration& m) {
-    AllowComments allows(read_source(m, options_));
+  void finish(const Migration& m, const std::string& text) {
+    AllowComments allows(text);
     const size_t first_finding = report_.findings.size();
     for (Raw& r : raw_) {
       if (!allows.allows(r.rule->info.name, r.first, r.last))
@@ -142,6 +186,7 @@ class Linter {
   Report& report_;
   Schema schema_;
   std::vector<Raw> raw_;
+  std::vector<Severity> severities_;  // by index in rule_table()
 };
 
 }  // namespace
@@ -173,7 +218,12 @@ Report lint(const std::vector<Migration>& migrations, const Options& options) {
                    [](const Migration* a, const Migration* b) { return a->version < b->version; });
   Report report;
   Linter linter(options, report);
-  for (const Migration* m : order) linter.migration(*m);
+  constexpr size_t kChunk = 500;  // bounds the memory held by parse trees
+  for (size_t begin = 0; begin < order.size(); begin += kChunk) {
+    const size_t end = std::min(order.size(), begin + kChunk);
+    const std::vector<Parsed> parsed = parse_all(order, begin, end, options);
+    for (size_t i = begin; i < end; ++i) linter.migration(*order[i], parsed[i - begin]);
+  }
   return report;
 }
 
