@@ -1,0 +1,56 @@
+// Connecting to PostgreSQL: from an environment (or URL) to libpq parameters, and a
+// session that can reconnect (with a fresh IAM token) during long runs.
+#pragma once
+
+#include <memory>
+#include <pqxx/pqxx>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "tide/aws/rds_token.hpp"
+#include "tide/config.hpp"
+
+namespace tide {
+
+struct ConnectionSpec {
+  std::vector<std::pair<std::string, std::string>> params;  // libpq keywords
+  bool iam = false;
+  aws::IamTarget iam_target;
+  std::string describe() const;  // user@host:port/db, never a password or token
+  std::string get(const std::string& key) const;
+};
+
+// Builds the libpq parameters for `env` (may be null), with `url` (from --url or
+// $DATABASE_URL) overriding the environment's url. Throws exit-2 errors naming what is wrong.
+ConnectionSpec connection_spec(const Environment* env, const std::string& url, const EnvLookup& vars);
+
+// A libpq conninfo string with values quoted as libpq wants them.
+std::string to_conninfo(const std::vector<std::pair<std::string, std::string>>& params);
+
+class Session {
+ public:
+  // read_only: every transaction is read-only (--dry-run).
+  Session(ConnectionSpec spec, bool read_only);
+  ~Session();
+  pqxx::connection& conn() { return *conn_; }
+  const ConnectionSpec& spec() const { return spec_; }
+  // Drops the connection and connects again (a fresh IAM token when auth is iam).
+  void reconnect();
+  // pg_is_in_recovery(): a standby, an Aurora reader, a Global Database secondary.
+  bool in_recovery();
+
+ private:
+  void connect();
+  ConnectionSpec spec_;
+  bool read_only_;
+  std::unique_ptr<aws::RdsTokenProvider> tokens_;
+  std::unique_ptr<pqxx::connection> conn_;
+  std::unique_ptr<pqxx::errorhandler> notices_;
+};
+
+// True for errors after which a new connection may succeed: the connection broke, the
+// server shut down, or (after an Aurora failover) the writer became read-only (25006).
+bool is_reconnectable(const std::exception& e);
+
+}  // namespace tide

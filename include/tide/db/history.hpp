@@ -1,0 +1,51 @@
+// The metadata table (one row per migration) and its append-only history table.
+// Every write takes the caller's transaction so a step and its record commit together.
+#pragma once
+
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+#include "tide/config.hpp"
+#include "tide/state.hpp"
+
+namespace tide {
+
+class History {
+ public:
+  explicit History(QualifiedName table);
+
+  const QualifiedName& table() const { return table_; }
+  std::string history_table_name() const;  // quoted "<schema>"."<table>_history"
+
+  bool exists(pqxx::transaction_base& tx) const;
+  // Creates the schema (when missing), the table and the history table, in `tx`.
+  void ensure(pqxx::transaction_base& tx) const;
+  // All records; empty when the table does not exist yet.
+  std::vector<Record> load(pqxx::transaction_base& tx) const;
+
+  // Writes the record of `m` in state `state` (insert or update). `phase_ms` adds to the
+  // duration of the phase; `finished` stamps the phase's finish time.
+  void save(pqxx::transaction_base& tx, const Migration& m, State state, Phase phase,
+            long long phase_ms, bool finished) const;
+  void save_progress(pqxx::transaction_base& tx, const Migration& m, int section,
+                     const std::string* last_key, long long rows) const;
+  // State `failed`; `from` is where `tide repair` returns it (kPending: the row is deleted).
+  void mark_failed(pqxx::transaction_base& tx, const Migration& m, State from,
+                   const std::string& error) const;
+  void remove(pqxx::transaction_base& tx, const Version& v) const;
+  void restamp(pqxx::transaction_base& tx, const Version& v, const std::string& checksum) const;
+  void set_state(pqxx::transaction_base& tx, const Version& v, State state) const;
+
+  // Appends to the audit history: action is up, backfill, contract, down, baseline, repair.
+  void log(pqxx::transaction_base& tx, const Version& v, const std::string& name,
+           const std::string& action, State before, State after, long long ms,
+           const std::string& detail) const;
+
+ private:
+  QualifiedName table_;
+  std::string quoted_;
+  std::string client_host_;
+};
+
+}  // namespace tide

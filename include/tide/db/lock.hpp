@@ -1,0 +1,26 @@
+// The migration lock: one runner at a time per database and metadata table.
+#pragma once
+
+#include <pqxx/pqxx>
+
+#include "tide/config.hpp"
+#include "tide/duration.hpp"
+
+namespace tide {
+
+// A session-level advisory lock, taken outside any transaction on the connection that runs
+// the migrations (so CREATE INDEX CONCURRENTLY cannot deadlock against it).
+class MigrationLock {
+ public:
+  explicit MigrationLock(const QualifiedName& table);
+  // Polls pg_try_advisory_lock until `wait` has passed; then throws tide::Error (exit 4)
+  // naming the holder (pid, application_name, client address) when it can be seen.
+  void acquire(pqxx::connection& conn, Millis wait);
+  void release(pqxx::connection& conn);
+  long long key() const { return key_; }
+
+ private:
+  long long key_;
+};
+
+}  // namespace tide

@@ -1,0 +1,65 @@
+// Planning: from files and records to the ordered steps a command will take.
+// Pure: no database, no terminal. --dry-run, --rehearse and a real run share the Plan.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tide/migration.hpp"
+#include "tide/state.hpp"
+
+namespace tide {
+
+struct Step {
+  const Migration* migration = nullptr;
+  const Section* section = nullptr;
+  Phase phase = Phase::kExpand;
+  int backfill_index = 0;                      // which backfill section (Phase::kBackfill)
+  std::optional<std::string> resume_after_key;  // keyed backfill: continue after this key
+  long long resume_rows = 0;                    // rows already done by an earlier run
+  State state_before = State::kPending;
+  State state_after = State::kPending;  // record state once the step succeeded (kPending: deleted)
+  bool transactional() const { return phase == Phase::kBackfill || section->transactional; }
+};
+
+struct Plan {
+  std::string command;  // up, contract, down
+  std::vector<Step> steps;
+};
+
+struct UpOptions {
+  std::optional<Version> to;
+  bool contract = false;
+  bool allow_out_of_order = false;
+};
+struct DownOptions {
+  int steps = 1;
+  std::optional<Version> to;  // revert everything newer than this version
+};
+
+// Problems that stop up/contract/down: changed checksums, failed records, out-of-order pending
+// migrations (unless allowed). Missing files are not problems here (status shows them).
+std::vector<Problem> check_history(const MigrationSet& files, const std::vector<Record>& records,
+                                   bool allow_out_of_order);
+
+Plan plan_up(const MigrationSet& files, const std::vector<Record>& records, const UpOptions& o);
+Plan plan_contract(const MigrationSet& files, const std::vector<Record>& records,
+                   const std::optional<Version>& to);
+// Throws tide::Error (exit 3) when a migration to revert is contracted, has no down or no file.
+Plan plan_down(const MigrationSet& files, const std::vector<Record>& records, const DownOptions& o);
+
+// A migration as `tide status` shows it: files ∪ records.
+struct StatusRow {
+  Version version;
+  std::string name;
+  State state = State::kPending;
+  bool changed = false;  // file checksum differs from the record
+  bool missing = false;  // recorded, file gone
+  bool two_phase = false;
+  const Record* record = nullptr;
+  const Migration* migration = nullptr;
+};
+std::vector<StatusRow> status_rows(const MigrationSet& files, const std::vector<Record>& records);
+
+}  // namespace tide

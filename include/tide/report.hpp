@@ -1,0 +1,32 @@
+// Rendering results for people (text) and programs (JSON), in one place. Pure.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "tide/db/runner.hpp"
+#include "tide/plan.hpp"
+
+namespace tide {
+
+struct PlanContext {
+  std::string target;  // describe() of the connection: never a secret
+  Millis lock_timeout{5000};
+};
+
+// The plan as a script psql can run: transactions, timeouts and SQL in order. Backfills, which
+// tide runs batch by batch, are shown as comments with their batching.
+std::string render_plan_sql(const Plan& plan, const PlanContext& ctx);
+nlohmann::json plan_json(const Plan& plan, const PlanContext& ctx);
+
+std::string render_status_text(const std::vector<StatusRow>& rows, bool color);
+nlohmann::json status_json(const std::vector<StatusRow>& rows);
+
+std::string render_run_text(const Plan& plan, const RunReport& report, bool rehearse, bool color);
+nlohmann::json run_json(const Plan& plan, const RunReport& report, bool rehearse);
+
+// Column-aligned text table; cells may hold ANSI colour (ignored when measuring widths).
+std::string render_table(const std::vector<std::vector<std::string>>& rows);
+
+}  // namespace tide

@@ -1,0 +1,27 @@
+// The shared tail of up, contract and down: preview (--dry-run), rehearse or run a plan,
+// then report it.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "context.hpp"
+#include "tide/plan.hpp"
+
+namespace tide::cli {
+
+struct ApplyFlags {
+  bool dry_run = false;
+  bool rehearse = false;
+  std::string format = "text";
+  int retries = -1;  // -1: config `retries:`
+  bool allow_out_of_order = false;
+};
+
+void add_apply_flags(CLI::App* cmd, ApplyFlags& f);
+TargetMode target_mode(const ApplyFlags& f);
+// Throws exit 3 listing every problem, when there is one.
+void require_no_problems(const std::vector<Problem>& problems, const std::string& what);
+// Runs or previews the plan and prints the result; returns the exit code.
+int apply_plan(const Context& ctx, Target& target, const Plan& plan, const ApplyFlags& f);
+
+}  // namespace tide::cli

@@ -1,0 +1,78 @@
+// Building a command's context from the global flags.
+#include "context.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "tide/error.hpp"
+
+namespace fs = std::filesystem;
+
+namespace tide::cli {
+
+Context make_context(const GlobalOptions& g) {
+  Context ctx;
+  ctx.global = g;
+  const EnvLookup vars = process_environment();
+  std::string path = g.config_path;
+  if (path.empty() && fs::exists("tide.yaml")) path = "tide.yaml";
+  if (!path.empty()) {
+    ctx.config = load_config(path, vars);
+  } else {
+    ctx.config.base_dir = fs::current_path().string();
+  }
+  if (!g.dir.empty()) ctx.config.migrations_dir = g.dir;
+  ctx.migrations_dir = ctx.config.migrations_dir;
+  if (!g.table.empty()) ctx.config.table = g.table;
+  ctx.table = parse_table_name(ctx.config.table);
+  if (!g.lock_wait.empty()) {
+    auto d = parse_duration(g.lock_wait);
+    if (!d) throw usage_error(fmt::format("--lock-wait: '{}' is not a duration (like 30s, 2m)", g.lock_wait));
+    ctx.config.lock_wait = *d;
+  }
+  if (g.url.empty() || !g.env.empty()) ctx.env = select_environment(ctx.config, g.env, vars);
+  const bool no_color = g.no_color || std::getenv("NO_COLOR") != nullptr;
+  ctx.color = !no_color && isatty(fileno(stdout));
+  ctx.progress = isatty(fileno(stderr)) && !g.quiet;
+  return ctx;
+}
+
+MigrationSet Context::load_files(bool strict) const {
+  MigrationSet set = load_migrations(migrations_dir);
+  if (!set.problems.empty()) {
+    std::string list;
+    for (const auto& p : set.problems) list += "\n  " + p.to_string();
+    if (strict) {
+      throw validation_error(fmt::format("{} problem{} in {}:{}", set.problems.size(),
+                                         set.problems.size() == 1 ? "" : "s", migrations_dir, list));
+    }
+    spdlog::warn("problems in {}:{}", migrations_dir, list);
+  }
+  return set;
+}
+
+ConnectionSpec Context::connection() const {
+  return connection_spec(env, global.url, process_environment());
+}
+
+Target Context::open(TargetMode mode) const {
+  return Target(connection(), table, mode, config.lock_wait);
+}
+
+Version parse_version_arg(const std::string& text, const std::string& flag) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) {
+    throw usage_error(fmt::format("{}: '{}' is not a version (digits, like 0003 or 20261124093000)", flag, text));
+  }
+  return Version{text};
+}
+
+void print(const std::string& text) {
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fflush(stdout);
+}
+
+}  // namespace tide::cli

@@ -1,0 +1,63 @@
+// What every command starts from: the global flags, the config they select, the
+// migration files, and how to reach the database. Terminal concerns live here too.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+
+#include "tide/config.hpp"
+#include "tide/db/connection.hpp"
+#include "tide/db/target.hpp"
+#include "tide/migration.hpp"
+
+namespace tide::cli {
+
+struct GlobalOptions {
+  std::string config_path;
+  std::string env;
+  std::string url;
+  std::string dir;
+  std::string table;
+  std::string lock_wait;
+  std::string log_format = "text";
+  int verbose = 0;
+  bool quiet = false;
+  bool no_color = false;
+};
+
+struct Context {
+  GlobalOptions global;
+  Config config;
+  const Environment* env = nullptr;
+  std::string migrations_dir;
+  QualifiedName table;
+  bool color = false;           // stdout is a terminal that wants colour
+  bool progress = false;        // stderr is a terminal: live progress lines
+
+  // All migration files; with `strict`, any problem in them throws (exit 3) listing each.
+  MigrationSet load_files(bool strict) const;
+  ConnectionSpec connection() const;
+  Target open(TargetMode mode) const;
+};
+
+Context make_context(const GlobalOptions& g);
+
+// Parses a --to / baseline version argument (digits).
+Version parse_version_arg(const std::string& text, const std::string& flag);
+
+// Writes a JSON document or text to stdout.
+void print(const std::string& text);
+
+// Registers the subcommands; each sets `exit_code` when it runs.
+void add_new(CLI::App& app, GlobalOptions& g, int& exit_code);
+void add_status(CLI::App& app, GlobalOptions& g, int& exit_code);
+void add_up(CLI::App& app, GlobalOptions& g, int& exit_code);
+void add_contract(CLI::App& app, GlobalOptions& g, int& exit_code);
+void add_down(CLI::App& app, GlobalOptions& g, int& exit_code);
+void add_validate(CLI::App& app, GlobalOptions& g, int& exit_code);
+void add_baseline(CLI::App& app, GlobalOptions& g, int& exit_code);
+void add_repair(CLI::App& app, GlobalOptions& g, int& exit_code);
+void add_token(CLI::App& app, GlobalOptions& g, int& exit_code);
+
+}  // namespace tide::cli

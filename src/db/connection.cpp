@@ -1,0 +1,197 @@
+// Connection parameters and sessions. Secrets (passwords, tokens) stay inside the
+// libpq parameters: describe() and error messages never include them.
+#include "tide/db/connection.hpp"
+
+#include <fmt/format.h>
+#include <libpq-fe.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "tide/error.hpp"
+
+namespace tide {
+namespace {
+
+void set_param(ConnectionSpec& spec, const std::string& key, const std::string& value) {
+  for (auto& kv : spec.params) {
+    if (kv.first == key) {
+      kv.second = value;
+      return;
+    }
+  }
+  spec.params.emplace_back(key, value);
+}
+
+void parse_conninfo_into(ConnectionSpec& spec, const std::string& url, const std::string& origin) {
+  char* err = nullptr;
+  PQconninfoOption* opts = PQconninfoParse(url.c_str(), &err);
+  if (!opts) {
+    std::string message = err ? err : "invalid connection string";
+    if (err) PQfreemem(err);
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    throw usage_error(fmt::format("{}: {}", origin, message));
+  }
+  for (PQconninfoOption* o = opts; o->keyword; ++o) {
+    if (o->val && *o->val) set_param(spec, o->keyword, o->val);
+  }
+  PQconninfoFree(opts);
+}
+
+// Routes server notices (NOTICE, WARNING) to the log instead of libpq's stderr printer.
+class NoticeLogger : public pqxx::errorhandler {
+ public:
+  using pqxx::errorhandler::errorhandler;
+  bool operator()(const char msg[]) noexcept override {
+    std::string m(msg);
+    while (!m.empty() && m.back() == '\n') m.pop_back();
+    spdlog::info("server: {}", m);
+    return false;
+  }
+};
+
+}  // namespace
+
+std::string ConnectionSpec::get(const std::string& key) const {
+  for (const auto& kv : params) {
+    if (kv.first == key) return kv.second;
+  }
+  return "";
+}
+
+std::string ConnectionSpec::describe() const {
+  std::string host = get("host");
+  if (host.empty()) host = get("hostaddr");
+  const std::string port = get("port");
+  const std::string user = get("user");
+  const std::string db = get("dbname");
+  return fmt::format("{}{}{}{}{}", user.empty() ? "" : user + "@", host.empty() ? "(default host)" : host,
+                     port.empty() ? "" : ":" + port, db.empty() ? "" : "/" + db,
+                     iam ? " (IAM auth)" : "");
+}
+
+std::string to_conninfo(const std::vector<std::pair<std::string, std::string>>& params) {
+  std::string out;
+  for (const auto& [key, value] : params) {
+    std::string quoted = "'";
+    for (char c : value) {
+      if (c == '\'' || c == '\\') quoted += '\\';
+      quoted += c;
+    }
+    out += (out.empty() ? "" : " ") + key + "=" + quoted + "'";
+  }
+  return out;
+}
+
+ConnectionSpec connection_spec(const Environment* env, const std::string& url, const EnvLookup& vars) {
+  ConnectionSpec spec;
+  std::string source_url = url;
+  std::string origin = "--url";
+  if (source_url.empty() && env) {
+    source_url = env->url;
+    origin = fmt::format("environment '{}' url", env->name);
+  }
+  if (source_url.empty() && !env) {
+    if (auto v = vars("DATABASE_URL"); v && !v->empty()) {
+      source_url = *v;
+      origin = "DATABASE_URL";
+    } else if (!vars("PGHOST") && !vars("PGDATABASE") && !vars("PGSERVICE")) {
+      throw usage_error("no database to connect to: pass --url, set DATABASE_URL, or define an "
+                        "environment in tide.yaml");
+    }
+  }
+  if (!source_url.empty()) parse_conninfo_into(spec, source_url, origin);
+  if (env) {
+    if (!env->host.empty()) set_param(spec, "host", env->host);
+    if (env->port) set_param(spec, "port", std::to_string(env->port));
+    if (!env->database.empty()) set_param(spec, "dbname", env->database);
+    if (!env->user.empty()) set_param(spec, "user", env->user);
+    if (!env->password.empty()) set_param(spec, "password", env->password);
+    if (!env->sslmode.empty()) set_param(spec, "sslmode", env->sslmode);
+    if (!env->sslrootcert.empty()) set_param(spec, "sslrootcert", env->sslrootcert);
+  }
+  if (spec.get("application_name").empty()) set_param(spec, "application_name", "tide");
+  if (spec.get("connect_timeout").empty()) set_param(spec, "connect_timeout", "10");
+
+  if (env && env->auth == "iam") {
+    const std::string where = fmt::format("environment '{}'", env->name);
+    spec.iam = true;
+    const std::string sslmode = spec.get("sslmode");
+    if (sslmode.empty()) set_param(spec, "sslmode", "verify-full");
+    if (sslmode == "disable" || sslmode == "allow") {
+      throw usage_error(fmt::format("{}: auth: iam refuses sslmode={}: an IAM token must only "
+                                    "travel over TLS (use verify-full with the RDS CA bundle)",
+                                    where, sslmode));
+    }
+    spec.iam_target.host = spec.get("host");
+    spec.iam_target.user = spec.get("user");
+    const std::string port = spec.get("port");
+    spec.iam_target.port = port.empty() ? 5432 : std::stoi(port);
+    if (spec.iam_target.host.empty() || spec.iam_target.user.empty()) {
+      throw usage_error(fmt::format("{}: auth: iam needs host and user", where));
+    }
+    spec.iam_target.region = env->region;
+    spec.iam_target.role_arn = env->role_arn;
+    spec.iam_target.profile = env->aws_profile;
+    spec.params.erase(std::remove_if(spec.params.begin(), spec.params.end(),
+                                     [](const auto& kv) { return kv.first == "password"; }),
+                      spec.params.end());
+  }
+  return spec;
+}
+
+Session::Session(ConnectionSpec spec, bool read_only) : spec_(std::move(spec)), read_only_(read_only) {
+  if (spec_.iam) tokens_ = std::make_unique<aws::RdsTokenProvider>(spec_.iam_target);
+  connect();
+}
+
+Session::~Session() {
+  notices_.reset();
+  conn_.reset();
+}
+
+void Session::connect() {
+  auto params = spec_.params;
+  if (tokens_) params.emplace_back("password", tokens_->token());
+  if (read_only_) {
+    const std::string options = spec_.get("options");
+    params.erase(std::remove_if(params.begin(), params.end(),
+                                [](const auto& kv) { return kv.first == "options"; }),
+                 params.end());
+    params.emplace_back("options", options + (options.empty() ? "" : " ") +
+                                       "-c default_transaction_read_only=on");
+  }
+  try {
+    notices_.reset();
+    conn_ = std::make_unique<pqxx::connection>(to_conninfo(params));
+    notices_ = std::make_unique<NoticeLogger>(*conn_);
+  } catch (const pqxx::broken_connection& e) {
+    std::string message = e.what();
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    throw usage_error(fmt::format("cannot connect to {}: {}", spec_.describe(), message));
+  }
+}
+
+void Session::reconnect() {
+  notices_.reset();
+  conn_.reset();
+  connect();
+}
+
+bool Session::in_recovery() {
+  pqxx::nontransaction tx(*conn_);
+  return tx.exec("SELECT pg_is_in_recovery()")[0][0].as<bool>();
+}
+
+bool is_reconnectable(const std::exception& e) {
+  if (dynamic_cast<const pqxx::broken_connection*>(&e)) return true;
+  if (dynamic_cast<const pqxx::in_doubt_error*>(&e)) return false;
+  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
+    const std::string& state = sql->sqlstate();
+    return state == "25006" || state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" ||
+           state == "57P03";
+  }
+  return false;
+}
+
+}  // namespace tide

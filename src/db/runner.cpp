@@ -1,0 +1,215 @@
+// Transactional and statement-by-statement steps. Every step's record change commits with
+// its SQL; a statement-by-statement step is marked `failed` before it starts and only
+// marked done after its last statement, so a crash in between is never mistaken for success.
+#include "tide/db/runner.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <random>
+#include <thread>
+
+#include "tide/error.hpp"
+
+namespace tide {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+long long ms_since(Clock::time_point start) {
+  return std::chrono::duration_cast<Millis>(Clock::now() - start).count();
+}
+
+std::string timeout_setting(Millis d) { return std::to_string(d.count()) + "ms"; }
+
+}  // namespace
+
+bool RunReport::ok() const {
+  for (const auto& r : results) {
+    if (r.outcome == StepResult::Outcome::kFailed) return false;
+  }
+  return true;
+}
+
+bool is_lock_timeout(const std::exception& e) {
+  const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
+  return sql && sql->sqlstate() == "55P03";
+}
+
+std::string statement_error(const Migration& m, const Statement* st, const std::exception& e) {
+  std::string message = e.what();
+  if (const size_t nl = message.find('\n'); nl != std::string::npos) message.resize(nl);
+  for (const char* prefix : {"ERROR:  ", "FATAL:  "}) {
+    if (message.rfind(prefix, 0) == 0) message.erase(0, std::char_traits<char>::length(prefix));
+  }
+  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e); sql && !sql->sqlstate().empty()) {
+    message += fmt::format(" (SQLSTATE {})", sql->sqlstate());
+  }
+  return st ? fmt::format("{}:{}: {}", m.path, st->line, message) : fmt::format("{}: {}", m.path, message);
+}
+
+Runner::Runner(Session& session, const History& history, RunSettings settings)
+    : session_(session), history_(history), settings_(std::move(settings)) {}
+
+void Runner::transact(const std::function<void(pqxx::transaction_base&)>& body) {
+  if (rehearsal_) {
+    pqxx::subtransaction savepoint(*rehearsal_);
+    body(savepoint);
+    savepoint.commit();
+    return;
+  }
+  pqxx::work tx(session_.conn());
+  body(tx);
+  tx.commit();
+}
+
+RunReport Runner::run(const Plan& plan) {
+  RunReport report;
+  if (settings_.rehearse) {
+    rehearsal_ = std::make_unique<pqxx::work>(session_.conn(), "rehearsal");
+    history_.ensure(*rehearsal_);
+  }
+  for (const Step& s : plan.steps) {
+    StepResult r;
+    if (settings_.rehearse && !s.transactional()) {
+      r.step = &s;
+      r.outcome = StepResult::Outcome::kNotRehearsed;
+    } else if (s.phase == Phase::kBackfill) {
+      r = run_backfill(s);
+    } else if (s.section->transactional) {
+      r = run_in_transaction(s);
+    } else {
+      r = run_one_by_one(s);
+    }
+    report.results.push_back(r);
+    if (r.outcome == StepResult::Outcome::kFailed && !settings_.rehearse) break;
+  }
+  if (rehearsal_) {
+    rehearsal_->abort();
+    rehearsal_.reset();
+  }
+  return report;
+}
+
+// Runs fn(); on a lock timeout retries with exponential backoff and jitter. Other errors
+// propagate to the caller.
+void Runner::with_retries(const Step& s, int& attempts, const std::function<void()>& fn) {
+  static thread_local std::mt19937 rng{std::random_device{}()};
+  for (attempts = 1;; ++attempts) {
+    try {
+      fn();
+      return;
+    } catch (const pqxx::sql_error& e) {
+      if (!is_lock_timeout(e) || attempts > settings_.retries) throw;
+      const double base = static_cast<double>(settings_.retry_base.count()) * (1 << std::min(attempts - 1, 6));
+      const auto pause = Millis(static_cast<long long>(
+          std::min(30000.0, base * std::uniform_real_distribution<double>(0.5, 1.5)(rng))));
+      spdlog::warn("{} {}: lock timeout (try {} of {}); another session holds a conflicting lock; "
+                   "retrying in {}",
+                   s.migration->filename, phase_name(s.phase), attempts, settings_.retries + 1,
+                   format_duration(pause));
+      std::this_thread::sleep_for(pause);
+    }
+  }
+}
+
+void Runner::record_success(pqxx::transaction_base& tx, const Step& s, long long ms) {
+  const Migration& m = *s.migration;
+  switch (s.phase) {
+    case Phase::kExpand:
+    case Phase::kBackfill:
+      history_.save(tx, m, s.state_after, Phase::kExpand, ms, s.state_after != State::kBackfilling);
+      break;
+    case Phase::kContract:
+      history_.save(tx, m, s.state_after, Phase::kContract, ms, true);
+      break;
+    case Phase::kDown:
+      history_.remove(tx, m.version);
+      break;
+  }
+  history_.log(tx, m.version, m.name, phase_name(s.phase), s.state_before, s.state_after, ms, "");
+}
+
+StepResult Runner::run_in_transaction(const Step& s) {
+  StepResult r;
+  r.step = &s;
+  const auto start = Clock::now();
+  const Statement* current = nullptr;
+  try {
+    with_retries(s, r.attempts, [&] {
+      transact([&](pqxx::transaction_base& tx) {
+        tx.exec("SET LOCAL lock_timeout = " +
+                tx.quote(timeout_setting(s.section->lock_timeout.value_or(settings_.lock_timeout))));
+        if (s.section->statement_timeout) {
+          tx.exec("SET LOCAL statement_timeout = " +
+                  tx.quote(timeout_setting(*s.section->statement_timeout)));
+        }
+        for (const Statement& st : s.section->statements) {
+          current = &st;
+          tx.exec(st.sql);
+        }
+        current = nullptr;
+        record_success(tx, s, ms_since(start));
+      });
+    });
+  } catch (const std::exception& e) {
+    r.outcome = StepResult::Outcome::kFailed;
+    r.error = statement_error(*s.migration, current, e);
+  }
+  r.ms = ms_since(start);
+  return r;
+}
+
+StepResult Runner::run_one_by_one(const Step& s) {
+  StepResult r;
+  r.step = &s;
+  const Migration& m = *s.migration;
+  const auto start = Clock::now();
+  {
+    pqxx::work tx(session_.conn());
+    history_.mark_failed(tx, m, s.state_before,
+                         fmt::format("interrupted during {} (transaction:false): check the schema", phase_name(s.phase)));
+    tx.commit();
+  }
+  const Statement* current = nullptr;
+  auto session_exec = [&](const std::string& sql) {
+    pqxx::nontransaction n(session_.conn());
+    n.exec(sql);
+  };
+  try {
+    const auto lock_timeout = s.section->lock_timeout.value_or(settings_.lock_timeout);
+    session_exec("SET lock_timeout = '" + timeout_setting(lock_timeout) + "'");
+    session_exec("SET statement_timeout = '" +
+                 timeout_setting(s.section->statement_timeout.value_or(Millis(0))) + "'");
+    for (const Statement& st : s.section->statements) {
+      current = &st;
+      int attempts = 0;
+      with_retries(s, attempts, [&] { session_exec(st.sql); });
+      r.attempts = std::max(r.attempts, attempts);
+    }
+    current = nullptr;
+    session_exec("RESET lock_timeout");
+    session_exec("RESET statement_timeout");
+  } catch (const std::exception& e) {
+    r.outcome = StepResult::Outcome::kFailed;
+    r.error = statement_error(m, current, e);
+    r.ms = ms_since(start);
+    try {
+      pqxx::work tx(session_.conn());
+      history_.mark_failed(tx, m, s.state_before, r.error);
+      history_.log(tx, m.version, m.name, phase_name(s.phase), s.state_before, State::kFailed, r.ms, r.error);
+      tx.commit();
+    } catch (const std::exception& e2) {
+      spdlog::error("could not record the failure of {}: {}", m.filename, e2.what());
+    }
+    return r;
+  }
+  r.ms = ms_since(start);
+  pqxx::work tx(session_.conn());
+  record_success(tx, s, r.ms);
+  tx.commit();
+  return r;
+}
+
+}  // namespace tide

@@ -1,0 +1,288 @@
+// Text and JSON renderings of plans, run reports and status.
+#include "tide/report.hpp"
+
+#include <fmt/format.h>
+
+namespace tide {
+namespace {
+
+std::string paint(const std::string& s, const char* code, bool color) {
+  return color ? fmt::format("\033[{}m{}\033[0m", code, s) : s;
+}
+
+size_t visible_width(const std::string& s) {
+  size_t n = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\033') {
+      while (i < s.size() && s[i] != 'm') ++i;
+    } else if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
+      ++n;
+    }
+  }
+  return n;
+}
+
+// A statement as a script line: its ';' goes on a line of its own when a comment ends it.
+std::string terminated(const std::string& sql) {
+  const size_t last_line = sql.rfind('\n');
+  const std::string tail = sql.substr(last_line == std::string::npos ? 0 : last_line + 1);
+  return sql + (tail.find("--") != std::string::npos ? "\n;" : ";");
+}
+
+std::string commented(const std::string& sql) {
+  std::string out = "--   ";
+  for (char c : sql) {
+    out += c;
+    if (c == '\n') out += "--   ";
+  }
+  return out + ";";
+}
+
+std::string quoted_ms(Millis d) { return fmt::format("'{}ms'", d.count()); }
+
+std::string backfill_summary(const Step& s) {
+  const Section& sec = *s.section;
+  std::string text;
+  if (sec.keyed()) {
+    text = fmt::format("keyed on {}.{}, batches of {}; $1/$2 = first/last key of each batch",
+                       sec.table, sec.key.empty() ? "(primary key)" : sec.key, sec.batch_size);
+  } else {
+    text = "each statement repeated until a run changes no row";
+  }
+  if (sec.batch_sleep.count() > 0) {
+    text += fmt::format("; {} between batches", format_duration(sec.batch_sleep));
+  }
+  if (s.resume_after_key) {
+    text += fmt::format("; resumes after key {}", *s.resume_after_key);
+  } else if (s.resume_rows) {
+    text += fmt::format("; resumes ({} rows done)", s.resume_rows);
+  }
+  return text;
+}
+
+std::string step_label(const Step& s) {
+  return fmt::format("{}_{}", s.migration->version.text, s.migration->name);
+}
+
+const char* outcome_name(StepResult::Outcome o) {
+  switch (o) {
+    case StepResult::Outcome::kDone: return "ok";
+    case StepResult::Outcome::kFailed: return "failed";
+    case StepResult::Outcome::kNotRehearsed: return "not rehearsed";
+  }
+  return "?";
+}
+
+nlohmann::json text_or_null(const std::string& s) {
+  return s.empty() ? nlohmann::json() : nlohmann::json(s);
+}
+nlohmann::json ms_or_null(long long v) { return v < 0 ? nlohmann::json() : nlohmann::json(v); }
+
+}  // namespace
+
+std::string render_table(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> widths;
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (widths.size() <= i) widths.push_back(0);
+      widths[i] = std::max(widths[i], visible_width(row[i]));
+    }
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) line += std::string(widths[i] - visible_width(row[i]) + 2, ' ');
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  return out;
+}
+
+std::string render_plan_sql(const Plan& plan, const PlanContext& ctx) {
+  std::string out = fmt::format("-- tide {} --dry-run against {}: {} step{}\n", plan.command,
+                                ctx.target, plan.steps.size(), plan.steps.size() == 1 ? "" : "s");
+  if (plan.steps.empty()) return out + "-- nothing to do\n";
+  for (const Step& s : plan.steps) {
+    const Section& sec = *s.section;
+    const Millis lock_timeout = sec.lock_timeout.value_or(ctx.lock_timeout);
+    out += fmt::format("\n-- {} · {} · {}:{} · then {}\n", step_label(s), phase_name(s.phase),
+                       s.migration->path, sec.line, state_name(s.state_after));
+    if (s.phase == Phase::kBackfill) {
+      out += fmt::format("-- backfill in short transactions ({}):\n", backfill_summary(s));
+      for (const auto& st : sec.statements) out += commented(st.sql) + "\n";
+      continue;
+    }
+    const char* local = sec.transactional ? "LOCAL " : "";
+    if (sec.transactional) {
+      out += "BEGIN;\n";
+    } else {
+      out += "-- transaction:false: statements run one by one, outside a transaction\n";
+    }
+    out += fmt::format("SET {}lock_timeout = {};\n", local, quoted_ms(lock_timeout));
+    if (sec.statement_timeout) {
+      out += fmt::format("SET {}statement_timeout = {};\n", local, quoted_ms(*sec.statement_timeout));
+    }
+    for (const auto& st : sec.statements) out += terminated(st.sql) + "\n";
+    if (sec.transactional) {
+      out += "COMMIT;\n";
+    } else {
+      out += "RESET lock_timeout;\n";
+      if (sec.statement_timeout) out += "RESET statement_timeout;\n";
+    }
+  }
+  return out;
+}
+
+nlohmann::json plan_json(const Plan& plan, const PlanContext& ctx) {
+  nlohmann::json steps = nlohmann::json::array();
+  for (const Step& s : plan.steps) {
+    const Section& sec = *s.section;
+    nlohmann::json statements = nlohmann::json::array();
+    for (const auto& st : sec.statements) {
+      statements.push_back({{"line", st.line}, {"sql", st.sql}});
+    }
+    nlohmann::json step = {
+        {"version", s.migration->version.text},
+        {"name", s.migration->name},
+        {"file", s.migration->path},
+        {"line", sec.line},
+        {"phase", phase_name(s.phase)},
+        {"transactional", s.transactional()},
+        {"lock_timeout_ms", sec.lock_timeout.value_or(ctx.lock_timeout).count()},
+        {"statement_timeout_ms",
+         sec.statement_timeout ? nlohmann::json(sec.statement_timeout->count()) : nlohmann::json()},
+        {"state_before", state_name(s.state_before)},
+        {"state_after", state_name(s.state_after)},
+        {"statements", statements},
+    };
+    if (s.phase == Phase::kBackfill) {
+      step["backfill"] = {
+          {"mode", sec.keyed() ? "keyed" : "repeat_until_zero"},
+          {"table", text_or_null(sec.table)},
+          {"key", text_or_null(sec.key)},
+          {"batch_size", sec.keyed() ? nlohmann::json(sec.batch_size) : nlohmann::json()},
+          {"batch_sleep_ms", sec.batch_sleep.count()},
+          {"resume_after_key",
+           s.resume_after_key ? nlohmann::json(*s.resume_after_key) : nlohmann::json()},
+          {"rows_done", s.resume_rows},
+      };
+    }
+    steps.push_back(step);
+  }
+  return {{"command", plan.command}, {"dry_run", true}, {"target", ctx.target}, {"steps", steps}};
+}
+
+std::string render_status_text(const std::vector<StatusRow>& rows, bool color) {
+  if (rows.empty()) return "no migrations\n";
+  std::vector<std::vector<std::string>> table{
+      {"VERSION", "NAME", "STATE", "KIND", "EXPANDED", "CONTRACTED", "NOTE"}};
+  int pending = 0, expanded = 0;
+  for (const auto& r : rows) {
+    const char* code = "32";
+    if (r.state == State::kPending || r.state == State::kBackfilling) {
+      code = "33";
+      ++pending;
+    } else if (r.state == State::kExpanded) {
+      code = "36";
+      ++expanded;
+    } else if (r.state == State::kFailed) {
+      code = "31";
+    }
+    std::string note;
+    if (r.record && r.state == State::kBackfilling) {
+      note = fmt::format("{} rows done", r.record->backfill_rows);
+    }
+    if (r.record && r.state == State::kFailed) note = r.record->error;
+    if (r.changed) note = "changed";
+    if (r.missing) note = "missing";
+    const bool alarm = r.changed || r.missing || r.state == State::kFailed;
+    table.push_back({r.version.text, r.name, paint(state_name(r.state), code, color),
+                     r.missing ? "?" : (r.two_phase ? "two-phase" : "plain"),
+                     r.record ? r.record->expanded_at : "", r.record ? r.record->contracted_at : "",
+                     note.empty() ? "" : paint(note, "31", color && alarm)});
+  }
+  return render_table(table) +
+         fmt::format("\n{} migration{}: {} pending, {} expanded (awaiting contract)\n", rows.size(),
+                     rows.size() == 1 ? "" : "s", pending, expanded);
+}
+
+nlohmann::json status_json(const std::vector<StatusRow>& rows) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& r : rows) {
+    nlohmann::json j = {{"version", r.version.text},
+                        {"name", r.name},
+                        {"state", state_name(r.state)},
+                        {"changed", r.changed},
+                        {"missing", r.missing},
+                        {"two_phase", r.two_phase},
+                        {"file", r.migration ? nlohmann::json(r.migration->path) : nlohmann::json()}};
+    if (r.record) {
+      j["expanded_at"] = text_or_null(r.record->expanded_at);
+      j["expand_ms"] = ms_or_null(r.record->expand_ms);
+      j["contracted_at"] = text_or_null(r.record->contracted_at);
+      j["contract_ms"] = ms_or_null(r.record->contract_ms);
+      j["applied_by"] = text_or_null(r.record->applied_by);
+      j["client_host"] = text_or_null(r.record->client_host);
+      j["tool_version"] = text_or_null(r.record->tool_version);
+      j["backfill_rows"] = r.record->backfill_rows;
+      j["error"] = text_or_null(r.record->error);
+    }
+    out.push_back(j);
+  }
+  return {{"migrations", out}};
+}
+
+std::string render_run_text(const Plan& plan, const RunReport& report, bool rehearse, bool color) {
+  if (plan.steps.empty()) {
+    const char* verb = plan.command == "up" ? "apply" : plan.command == "down" ? "revert" : "contract";
+    return fmt::format("nothing to {}\n", verb);
+  }
+  std::vector<std::vector<std::string>> table;
+  for (const auto& r : report.results) {
+    const Step& s = *r.step;
+    const bool done = r.outcome == StepResult::Outcome::kDone;
+    const char* code = done ? "32" : (r.outcome == StepResult::Outcome::kFailed ? "31" : "33");
+    std::string detail;
+    if (done) detail = rehearse ? "rolled back" : fmt::format("-> {}", state_name(s.state_after));
+    if (r.outcome == StepResult::Outcome::kNotRehearsed) {
+      detail = "transaction:false: cannot be rolled back";
+    }
+    if (r.rows >= 0) detail += fmt::format(" ({} rows)", r.rows);
+    if (r.attempts > 1) detail += fmt::format(" after {} tries", r.attempts);
+    table.push_back({step_label(s), phase_name(s.phase), paint(outcome_name(r.outcome), code, color),
+                     fmt::format("{}ms", r.ms), detail});
+  }
+  std::string out = render_table(table);
+  for (const auto& r : report.results) {
+    if (r.outcome == StepResult::Outcome::kFailed) out += "\nerror: " + r.error + "\n";
+  }
+  const size_t skipped = plan.steps.size() - report.results.size();
+  if (skipped) out += fmt::format("{} later step{} not run\n", skipped, skipped == 1 ? "" : "s");
+  return out;
+}
+
+nlohmann::json run_json(const Plan& plan, const RunReport& report, bool rehearse) {
+  nlohmann::json steps = nlohmann::json::array();
+  for (const auto& r : report.results) {
+    const Step& s = *r.step;
+    const bool done = r.outcome == StepResult::Outcome::kDone;
+    steps.push_back({{"version", s.migration->version.text},
+                     {"name", s.migration->name},
+                     {"phase", phase_name(s.phase)},
+                     {"outcome", outcome_name(r.outcome)},
+                     {"ms", r.ms},
+                     {"attempts", r.attempts},
+                     {"rows", r.rows < 0 ? nlohmann::json() : nlohmann::json(r.rows)},
+                     {"state_after", done && !rehearse ? nlohmann::json(state_name(s.state_after))
+                                                       : nlohmann::json()},
+                     {"error", text_or_null(r.error)}});
+  }
+  return {{"command", plan.command}, {"rehearse", rehearse},
+          {"ok", report.ok()},       {"planned_steps", plan.steps.size()},
+          {"steps", steps}};
+}
+
+}  // namespace tide

@@ -1,0 +1,203 @@
+#!/usr/bin/python3
+"""A fake of the AWS endpoints tide talks to, for tests, on 127.0.0.1 only (python3 stdlib).
+
+Plays STS (POST /: AssumeRole, AssumeRoleWithWebIdentity), ECS container credentials
+(GET /ecs/creds) and EC2 IMDSv2 (PUT /latest/api/token, GET /latest/meta-data/iam/...).
+Binds port 0 and prints the port on the first line of stdout.
+
+Behaviour per service, from arguments or changed later with GET /_control?sts=error&...:
+  sts   ok | error | error_echo | malformed | http500 | slow
+  ecs   ok | malformed | slow | http500
+  imds  ok | v1 | norole | malformed | slow | notsuccess
+  expires_in  seconds until the returned credentials expire (default 3600)
+  delay       seconds a `slow` answer waits (default 5)
+  ecs_auth    Authorization value ECS requires (default: none required)
+Every request is recorded; GET /_log returns them as a JSON list (action, role_arn,
+session_name, web_identity_token, authorization, path, method).
+Credentials are numbered (ASIAFAKE00000001, ...) so tests can see refreshes.
+"""
+import argparse
+import datetime
+import json
+import sys
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+STATE = {"sts": "ok", "ecs": "ok", "imds": "ok", "expires_in": "3600", "delay": "5",
+         "ecs_auth": ""}
+LOG = []
+COUNTER = [0]
+LOCK = threading.Lock()
+IMDS_TOKEN = "fake-imds-session-token-0123456789"
+
+
+def new_credentials():
+    with LOCK:
+        COUNTER[0] += 1
+        n = COUNTER[0]
+    expires = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(
+        seconds=int(STATE["expires_in"]))
+    return {
+        "AccessKeyId": "ASIAFAKE%08d" % n,
+        "SecretAccessKey": "fakeSecretKey/%d+abcdefghijklmnopqrstuvwxyz" % n,
+        "Token": "fakeSessionToken+%d/ABCDEFGHIJKLMNOPQRSTUVWXYZ==" % n,
+        "Expiration": expires.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+
+
+def xml_escape(s):
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def reply(self, status, body, ctype="text/plain"):
+        data = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def record(self, **fields):
+        fields.update(path=self.path, method=self.command,
+                      authorization=self.headers.get("Authorization", ""))
+        with LOCK:
+            LOG.append(fields)
+
+    def slow(self, service):
+        if STATE[service] == "slow":
+            time.sleep(float(STATE["delay"]))
+
+    # --- control ------------------------------------------------------------------------
+    def do_GET(self):
+        url = urllib.parse.urlsplit(self.path)
+        if url.path == "/_control":
+            for k, v in urllib.parse.parse_qsl(url.query):
+                STATE[k] = v
+            return self.reply(200, "ok")
+        if url.path == "/_log":
+            with LOCK:
+                return self.reply(200, json.dumps(LOG), "application/json")
+        if url.path.startswith("/ecs/"):
+            return self.ecs()
+        if url.path.startswith("/latest/meta-data/iam/security-credentials/"):
+            return self.imds_credentials(url.path)
+        self.reply(404, "not found")
+
+    # --- STS ----------------------------------------------------------------------------
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length", "0"))
+        form = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode()))
+        action = form.get("Action", "")
+        self.record(action=action, role_arn=form.get("RoleArn", ""),
+                    session_name=form.get("RoleSessionName", ""),
+                    web_identity_token=form.get("WebIdentityToken", ""),
+                    content_type=self.headers.get("Content-Type", ""))
+        self.slow("sts")
+        mode = STATE["sts"]
+        if mode in ("error", "error_echo"):
+            message = "Not authorized to perform sts:%s" % action
+            if mode == "error_echo":  # a server that echoes what it got: must be redacted
+                message += " token=" + form.get("WebIdentityToken", "") + " auth=" + \
+                    self.headers.get("Authorization", "")
+            return self.reply(403, (
+                '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">'
+                "<Error><Type>Sender</Type><Code>AccessDenied</Code>"
+                "<Message>%s</Message></Error><RequestId>fake</RequestId></ErrorResponse>")
+                % xml_escape(message), "text/xml")
+        if mode == "malformed":
+            return self.reply(200, "<AssumeRoleResponse><AssumeRoleResult><Credentials>"
+                                   "<AccessKeyId>ASIA", "text/xml")
+        if mode == "http500":
+            return self.reply(500, "internal error")
+        if action not in ("AssumeRole", "AssumeRoleWithWebIdentity"):
+            return self.reply(400, "<ErrorResponse><Error><Code>InvalidAction</Code>"
+                                   "<Message>unknown action</Message></Error></ErrorResponse>")
+        if action == "AssumeRole" and not self.headers.get("Authorization", "").startswith(
+                "AWS4-HMAC-SHA256 Credential="):
+            return self.reply(403, "<ErrorResponse><Error><Code>MissingAuthenticationToken"
+                                   "</Code><Message>unsigned</Message></Error></ErrorResponse>")
+        c = new_credentials()
+        body = (
+            '<{a}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/">\n'
+            "  <{a}Result>\n"
+            "    <AssumedRoleUser><Arn>{arn}/{session}</Arn></AssumedRoleUser>\n"
+            "    <Credentials>\n"
+            "      <AccessKeyId>{AccessKeyId}</AccessKeyId>\n"
+            "      <SecretAccessKey>{SecretAccessKey}</SecretAccessKey>\n"
+            "      <SessionToken>{Token}</SessionToken>\n"
+            "      <Expiration>{Expiration}</Expiration>\n"
+            "    </Credentials>\n"
+            "  </{a}Result>\n"
+            "</{a}Response>\n").format(a=action, arn=xml_escape(form.get("RoleArn", "")),
+                                       session=xml_escape(form.get("RoleSessionName", "")),
+                                       **{k: xml_escape(v) for k, v in c.items()})
+        self.reply(200, body, "text/xml")
+
+    # --- ECS ----------------------------------------------------------------------------
+    def ecs(self):
+        self.record()
+        self.slow("ecs")
+        if STATE["ecs_auth"] and self.headers.get("Authorization") != STATE["ecs_auth"]:
+            return self.reply(401, "unauthorized")
+        if STATE["ecs"] == "malformed":
+            return self.reply(200, "{not json", "application/json")
+        if STATE["ecs"] == "http500":
+            return self.reply(500, "error")
+        c = new_credentials()
+        c["RoleArn"] = "arn:aws:iam::123456789012:role/task"
+        self.reply(200, json.dumps(c), "application/json")
+
+    # --- IMDSv2 -------------------------------------------------------------------------
+    def do_PUT(self):
+        self.record()
+        if self.path != "/latest/api/token":
+            return self.reply(404, "not found")
+        self.slow("imds")
+        if STATE["imds"] == "v1":
+            return self.reply(403, "forbidden")
+        if not self.headers.get("X-aws-ec2-metadata-token-ttl-seconds"):
+            return self.reply(400, "missing ttl")
+        self.reply(200, IMDS_TOKEN)
+
+    def imds_credentials(self, path):
+        self.record()
+        mode = STATE["imds"]
+        if mode != "v1" and self.headers.get("X-aws-ec2-metadata-token") != IMDS_TOKEN:
+            return self.reply(401, "unauthorized")
+        role = path[len("/latest/meta-data/iam/security-credentials/"):]
+        if mode == "norole":
+            return self.reply(404, "not found")
+        if not role:
+            return self.reply(200, "fake-instance-role")
+        if role != "fake-instance-role":
+            return self.reply(404, "not found")
+        if mode == "malformed":
+            return self.reply(200, "<html>captive portal</html>")
+        c = new_credentials()
+        c.update(Code="Success" if mode != "notsuccess" else "AssumeRoleUnauthorizedAccess",
+                 Type="AWS-HMAC", LastUpdated="2024-01-01T00:00:00Z")
+        self.reply(200, json.dumps(c), "application/json")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    for key in STATE:
+        p.add_argument("--" + key.replace("_", "-"), dest=key, default=STATE[key])
+    STATE.update(vars(p.parse_args()))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,120 @@
+// Unit tests for src/config/config.cpp.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "tide/config.hpp"
+#include "tide/error.hpp"
+
+using namespace tide;
+namespace fs = std::filesystem;
+
+namespace {
+EnvLookup fake_env(std::map<std::string, std::string> vars) {
+  return [vars](const std::string& n) -> std::optional<std::string> {
+    auto it = vars.find(n);
+    return it == vars.end() ? std::nullopt : std::optional<std::string>(it->second);
+  };
+}
+std::string write_config(const std::string& text) {
+  const auto dir = fs::temp_directory_path() / fs::path("tide-config-test");
+  fs::create_directories(dir);
+  const auto path = dir / "tide.yaml";
+  std::ofstream(path) << text;
+  return path.string();
+}
+std::string error_of(const std::string& yaml, const EnvLookup& env = fake_env({})) {
+  try {
+    load_config(write_config(yaml), env);
+  } catch (const Error& e) {
+    CHECK(e.code() == ExitCode::kUsage);
+    return e.what();
+  }
+  return "";
+}
+}  // namespace
+
+TEST_CASE("variables expand with defaults") {
+  auto env = fake_env({{"HOST", "db.local"}, {"EMPTY", ""}});
+  CHECK(expand_variables("${HOST}:5432", env, "x") == "db.local:5432");
+  CHECK(expand_variables("${MISSING:-fallback}", env, "x") == "fallback");
+  CHECK(expand_variables("${MISSING:-}", env, "x") == "");
+  CHECK(expand_variables("${EMPTY:-d}", env, "x") == "d");
+  CHECK(expand_variables("plain $HOME", env, "x") == "plain $HOME");
+  CHECK_THROWS_WITH(expand_variables("${MISSING}", env, "tide.yaml:7"),
+                    Catch::Contains("tide.yaml:7") && Catch::Contains("MISSING"));
+}
+
+TEST_CASE("a full config loads") {
+  const std::string path = write_config(R"(
+migrations: db/migrations
+table: meta.tide_migrations
+default_env: local
+lock_timeout: 2s
+retries: 3
+out_of_order: true
+version_format: sequential
+environments:
+  local:
+    url: postgres://postgres@localhost:5432/app
+  ci:
+    host: ${DB_HOST}
+    port: 5432
+    database: app
+    user: migrator
+    auth: iam
+    region: us-east-1
+    role_arn: ${ROLE:-}
+    sslmode: verify-full
+    sslrootcert: certs/global-bundle.pem
+)");
+  Config c = load_config(path, fake_env({{"DB_HOST", "cluster.rds"}}));
+  CHECK(c.migrations_dir == (fs::path(path).parent_path() / "db/migrations").string());
+  CHECK(c.table == "meta.tide_migrations");
+  CHECK(c.lock_timeout == Millis(2000));
+  CHECK(c.retries == 3);
+  CHECK(c.out_of_order);
+  CHECK(c.version_format == "sequential");
+  REQUIRE(c.environments.size() == 2);
+  CHECK(c.environments[1].host == "cluster.rds");
+  CHECK(c.environments[1].auth == "iam");
+  CHECK(c.environments[1].role_arn.empty());
+  CHECK(c.environments[1].sslrootcert.find("/certs/global-bundle.pem") != std::string::npos);
+  CHECK(select_environment(c, "", fake_env({}))->name == "local");
+  CHECK(select_environment(c, "", fake_env({{"TIDE_ENV", "ci"}}))->name == "ci");
+  CHECK(select_environment(c, "local", fake_env({{"TIDE_ENV", "ci"}}))->name == "local");
+  CHECK_THROWS_WITH(select_environment(c, "prod", fake_env({})), Catch::Contains("prod"));
+}
+
+TEST_CASE("config errors name the line and key") {
+  CHECK_THAT(error_of("migrations: m\ncolour: blue\n"),
+             Catch::Contains("tide.yaml:2") && Catch::Contains("colour"));
+  CHECK_THAT(error_of("environments:\n  a:\n    hots: x\n"),
+             Catch::Contains("tide.yaml:3") && Catch::Contains("hots"));
+  CHECK_THAT(error_of("environments:\n  a:\n    host: ${NOPE}\n"),
+             Catch::Contains("tide.yaml:3") && Catch::Contains("NOPE"));
+  CHECK_THAT(error_of("lock_timeout: soon\n"), Catch::Contains("lock_timeout"));
+  CHECK_THAT(error_of("environments:\n  a:\n    auth: kerberos\n"), Catch::Contains("auth"));
+  CHECK_THAT(error_of("key: [unclosed\n"), Catch::Contains("invalid YAML"));
+  CHECK_THAT(error_of("default_env: x\nenvironments:\n  a:\n    url: u\n"), Catch::Contains("default_env"));
+  CHECK_THAT(error_of("table: a.b.c\n"), Catch::Contains("a.b.c"));
+}
+
+TEST_CASE("environment selection without a default") {
+  const std::string path = write_config("environments:\n  a:\n    url: x\n  b:\n    url: y\n");
+  Config c = load_config(path, fake_env({}));
+  CHECK_THROWS_WITH(select_environment(c, "", fake_env({})), Catch::Contains("-e NAME"));
+  Config single = load_config(write_config("environments:\n  only:\n    url: x\n"), fake_env({}));
+  CHECK(select_environment(single, "", fake_env({}))->name == "only");
+  Config none = load_config(write_config("table: t\n"), fake_env({}));
+  CHECK(select_environment(none, "", fake_env({})) == nullptr);
+}
+
+TEST_CASE("table names split into schema and table") {
+  CHECK(parse_table_name("tide_migrations").schema == "public");
+  CHECK(parse_table_name("ops.history").schema == "ops");
+  CHECK(parse_table_name("ops.history").quoted() == "\"ops\".\"history\"");
+  CHECK_THROWS(parse_table_name(".x"));
+}
