@@ -2,6 +2,7 @@
 // comments, parse errors and the three renderers.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -175,7 +176,8 @@ TEST_CASE("findings are reported only for the files asked for, with earlier file
 }
 
 TEST_CASE("parse errors are reported as problems with file and line") {
-  const fs::path tmp = fs::temp_directory_path() / "tide_lint_parse_error";
+  const fs::path tmp =
+      fs::temp_directory_path() / ("tide-lint-parse-error-" + std::to_string(getpid()));
   fs::remove_all(tmp);
   fs::create_directories(tmp);
   std::ofstream(tmp / "0001_broken.sql")
