@@ -118,12 +118,23 @@ class Linter {
           if (!rule.check_statement || severity(rule) == Severity::kOff) continue;
           if (s.phase == Phase::kDown && !rule.in_down) continue;
           hits.clear();
-          rule.check_statement(ctx, hits);
+          try {
+            rule.check_statement(ctx, hits);
+          } catch (const nlohmann::json::exception&) {
+            // A parse-tree shape the rule does not expect: no finding rather than a crash.
+            hits.clear();
+          }
           for (Hit& h : hits) raw_.push_back({&rule, std::move(h), s.phase, st.line, last});
         }
       }
       // Down reverts expand: it does not add to what later migrations can rely on.
-      if (s.phase != Phase::kDown) schema_.apply(*tree);
+      if (s.phase != Phase::kDown) {
+        try {
+          schema_.apply(*tree);
+        } catch (const nlohmann::json::exception&) {
+          // Same: an unexpected shape only leaves the model less complete.
+        }
+      }
       if (!s.transactional) schema_.end_transaction();
     }
     schema_.end_transaction();
