@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,7 @@ struct Config {
   bool out_of_order = false;
   std::string version_format = "timestamp";  // timestamp | sequential
   std::string lint = "off";                  // error | warn | off: lint before `up`
+  std::map<std::string, std::string> lint_rules;  // rule name → error | warning | off
   std::vector<Environment> environments;
 };
 

@@ -10,6 +10,7 @@
 #include "tide/db/connection.hpp"
 #include "tide/db/target.hpp"
 #include "tide/migration.hpp"
+#include "tide/state.hpp"
 
 namespace tide::cli {
 
@@ -59,5 +60,11 @@ void add_validate(CLI::App& app, GlobalOptions& g, int& exit_code);
 void add_baseline(CLI::App& app, GlobalOptions& g, int& exit_code);
 void add_repair(CLI::App& app, GlobalOptions& g, int& exit_code);
 void add_token(CLI::App& app, GlobalOptions& g, int& exit_code);
+void add_lint(CLI::App& app, GlobalOptions& g, int& exit_code);
+
+// `tide up`'s first step (config lint: error|warn|off): lints the migrations that have no
+// record yet, with the others as context. Throws exit 3 on errors when lint is `error`.
+void lint_before_up(const Context& ctx, const MigrationSet& files,
+                    const std::vector<Record>& records);
 
 }  // namespace tide::cli

@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
   add_baseline(app, g, exit_code);
   add_repair(app, g, exit_code);
   add_token(app, g, exit_code);
+  add_lint(app, g, exit_code);
 
   // Logging must be ready before any command runs: set it up once flags are parsed.
   app.parse_complete_callback([&] {

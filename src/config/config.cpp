@@ -9,6 +9,7 @@
 #include <set>
 
 #include "tide/error.hpp"
+#include "tide/lint.hpp"
 #include "tide/sql.hpp"
 
 namespace fs = std::filesystem;
@@ -169,6 +170,18 @@ Config load_config(const std::string& path, const EnvLookup& env) {
     else if (key == "out_of_order") c.out_of_order = r.boolean(v, key);
     else if (key == "version_format") c.version_format = r.choice(v, key, {"timestamp", "sequential"});
     else if (key == "lint") c.lint = r.choice(v, key, {"error", "warn", "off"});
+    else if (key == "lint_rules") {
+      if (!v.IsMap()) throw r.error(v, "lint_rules must map rule names to error, warning or off");
+      for (const auto& rule : v) {
+        const std::string name = rule.first.as<std::string>();
+        if (!lint::find_rule(name)) {
+          throw r.error(rule.first, fmt::format("lint_rules: unknown rule '{}' (docs/lint.md lists "
+                                                "the rules)",
+                                                name));
+        }
+        c.lint_rules[name] = r.choice(rule.second, "lint_rules." + name, {"error", "warning", "off"});
+      }
+    }
     else if (key == "environments") {
       if (!v.IsMap()) throw r.error(v, "environments must be a mapping of names to settings");
       for (const auto& env_kv : v) {
@@ -177,7 +190,7 @@ Config load_config(const std::string& path, const EnvLookup& env) {
     } else {
       throw r.error(kv.first, fmt::format("unknown key '{}' (known: migrations, table, default_env, "
                                           "lock_timeout, lock_wait, retries, out_of_order, "
-                                          "version_format, lint, environments)",
+                                          "version_format, lint, lint_rules, environments)",
                                           key));
     }
   }

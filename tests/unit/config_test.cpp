@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <unistd.h>
 
 #include "tide/config.hpp"
 #include "tide/error.hpp"
@@ -19,7 +20,8 @@ EnvLookup fake_env(std::map<std::string, std::string> vars) {
   };
 }
 std::string write_config(const std::string& text) {
-  const auto dir = fs::temp_directory_path() / fs::path("tide-config-test");
+  // One directory per process: ctest -j runs test cases in parallel processes.
+  const auto dir = fs::temp_directory_path() / ("tide-config-test-" + std::to_string(getpid()));
   fs::create_directories(dir);
   const auto path = dir / "tide.yaml";
   std::ofstream(path) << text;
@@ -100,6 +102,18 @@ TEST_CASE("config errors name the line and key") {
   CHECK_THAT(error_of("key: [unclosed\n"), Catch::Contains("invalid YAML"));
   CHECK_THAT(error_of("default_env: x\nenvironments:\n  a:\n    url: u\n"), Catch::Contains("default_env"));
   CHECK_THAT(error_of("table: a.b.c\n"), Catch::Contains("a.b.c"));
+}
+
+TEST_CASE("lint_rules sets per-rule severities and rejects unknown rules") {
+  Config c = load_config(write_config("lint: error\nlint_rules:\n  missing-down: off\n"
+                                      "  unbatched-update: error\n"),
+                         fake_env({}));
+  CHECK(c.lint == "error");
+  CHECK(c.lint_rules.at("missing-down") == "off");
+  CHECK(c.lint_rules.at("unbatched-update") == "error");
+  CHECK_THAT(error_of("lint_rules:\n  no-such-rule: off\n"),
+             Catch::Contains("tide.yaml:2") && Catch::Contains("no-such-rule"));
+  CHECK_THAT(error_of("lint_rules:\n  lock-table: loud\n"), Catch::Contains("lint_rules.lock-table"));
 }
 
 TEST_CASE("environment selection without a default") {

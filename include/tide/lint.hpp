@@ -1,0 +1,80 @@
+// The migration linter: flags statements that would lock or break a live database for the
+// phase they stand in, using PostgreSQL's own parse tree. Pure apart from reading files:
+// no database, no terminal. Rules and their documentation: docs/lint.md.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "tide/migration.hpp"
+
+namespace tide::lint {
+
+enum class Severity { kOff, kWarning, kError };
+const char* severity_name(Severity s);  // "off", "warning", "error"
+// "off", "warning" (or "warn"), "error"; nullopt for anything else.
+std::optional<Severity> parse_severity(const std::string& text);
+
+// One rule firing on one statement (or, for migration-level rules, on a section marker).
+struct Finding {
+  std::string rule;  // stable kebab-case name, e.g. "drop-in-expand"
+  Severity severity = Severity::kError;
+  std::string file;  // the migration's path
+  int line = 0;      // 1-based file line of the offending clause
+  std::string version;
+  Phase phase = Phase::kExpand;
+  std::string message;  // what is wrong and why it hurts a live database
+  std::string fix;      // how to write it safely
+};
+
+struct Options {
+  // Rule name → severity; kOff disables a rule. Names must be known (see find_rule).
+  std::map<std::string, Severity> severity_overrides;
+  // When not empty, only findings in these migration paths are reported; the other
+  // migrations are still read for context (tables and constraints made earlier).
+  std::set<std::string> only;
+  // File text by migration path, for the `-- tide:allow` comments (statements do not carry
+  // their comments). A migration whose path is not here is read from disk.
+  std::map<std::string, std::string> sources;
+};
+
+struct Report {
+  std::vector<Finding> findings;  // in file order: by version, then line
+  std::vector<Problem> problems;  // files that do not parse (always errors)
+  int migrations = 0;             // how many migrations were checked
+  int errors() const;             // error findings + problems
+  int warnings() const;
+  bool has_errors() const { return errors() > 0; }  // the CLI exits 3 (kValidation) then
+};
+
+// Lints a whole set in version order: rules may look at earlier migrations (e.g. a CHECK
+// constraint validated before a SET NOT NULL) and at earlier statements of the same one.
+Report lint(const std::vector<Migration>& migrations, const Options& options = {});
+// Same, carrying over the set's problems (bad names, duplicates, syntax errors).
+Report lint(const MigrationSet& set, const Options& options = {});
+
+// What `tide lint [FILES…]` runs: every migration in `dir`, or with `files` only those
+// files (the rest of `dir` still gives context). A file outside `dir` joins the set in
+// version order. `dir` may be missing when files are given. Throws tide::Error
+// (usage) for a file that does not exist.
+Report lint_paths(const std::string& dir, const std::vector<std::string>& files,
+                  const Options& options = {});
+
+struct RuleInfo {
+  std::string name;
+  Severity default_severity;
+  std::string summary;  // one line, for `tide lint --help` and docs
+};
+const std::vector<RuleInfo>& rules();
+const RuleInfo* find_rule(const std::string& name);
+
+// Renderers: one place turns a report into text. Each ends with a newline.
+std::string render_text(const Report& report, bool color);
+std::string render_json(const Report& report);
+// GitHub Actions workflow commands (::error file=…,line=…,title=…::…), one per line.
+std::string render_github(const Report& report);
+
+}  // namespace tide::lint

@@ -1,0 +1,69 @@
+// tide lint: flag statements that would lock or break a live database (docs/lint.md);
+// and the lint gate that `tide up` runs first (config `lint: error|warn|off`).
+#include <spdlog/spdlog.h>
+
+#include <set>
+
+#include "context.hpp"
+#include "tide/error.hpp"
+#include "tide/lint.hpp"
+
+namespace tide::cli {
+namespace {
+
+lint::Options lint_options(const Config& config) {
+  lint::Options options;
+  for (const auto& [rule, severity] : config.lint_rules) {
+    options.severity_overrides[rule] = *lint::parse_severity(severity);  // checked by the config
+  }
+  return options;
+}
+
+std::string render(const lint::Report& report, const std::string& format, bool color) {
+  if (format == "json") return lint::render_json(report);
+  if (format == "github") return lint::render_github(report);
+  return lint::render_text(report, color);
+}
+
+}  // namespace
+
+void add_lint(CLI::App& app, GlobalOptions& g, int& exit_code) {
+  auto* cmd = app.add_subcommand(
+      "lint", "Flag statements that would lock or break a live database (rules: docs/lint.md)");
+  auto files = std::make_shared<std::vector<std::string>>();
+  auto format = std::make_shared<std::string>("text");
+  cmd->add_option("files", *files, "Migration files to report on (default: every migration)");
+  cmd->add_option("--format", *format, "Output format (github: workflow annotations)")
+      ->check(CLI::IsMember({"text", "json", "github"}));
+  cmd->callback([&g, &exit_code, files, format] {
+    const Context ctx = make_context(g);
+    const lint::Report report =
+        lint::lint_paths(ctx.migrations_dir, *files, lint_options(ctx.config));
+    print(render(report, *format, ctx.color));
+    exit_code = static_cast<int>(report.has_errors() ? ExitCode::kValidation : ExitCode::kOk);
+  });
+}
+
+void lint_before_up(const Context& ctx, const MigrationSet& files,
+                    const std::vector<Record>& records) {
+  if (ctx.config.lint == "off") return;
+  std::set<Version> recorded;
+  for (const Record& r : records) recorded.insert(r.version);
+  lint::Options options = lint_options(ctx.config);
+  for (const Migration& m : files.migrations) {
+    if (!recorded.count(m.version)) options.only.insert(m.path);
+  }
+  if (options.only.empty()) return;
+  const lint::Report report = lint::lint(files, options);
+  if (report.findings.empty() && report.problems.empty()) return;
+  const std::string text = lint::render_text(report, false);
+  if (ctx.config.lint == "error" && report.has_errors()) {
+    throw validation_error("lint found errors in pending migrations (config lint: error):\n" +
+                           text +
+                           "fix them, opt out with '-- tide:allow RULE because REASON', or set "
+                           "lint: warn");
+  }
+  spdlog::warn("lint:\n{}", text);
+}
+
+}  // namespace tide::cli

@@ -1,0 +1,68 @@
+// What the linter knows about the database from the migrations read so far: tables and
+// their column types, NOT NULL checks, indexes, functions, and which of them the current
+// migration (or the current transaction) created. Rules ask it whether a table holds
+// data already; the linter feeds it every statement after the rules have seen it.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+
+#include "lint/tree.hpp"
+#include "tide/migration.hpp"
+
+namespace tide::lint {
+
+class Schema {
+ public:
+  // A new migration starts: nothing is "new" any more.
+  void begin_migration();
+  // The phase about to run. Contract runs long after expand, when readers and writers have
+  // filled the tables expand created, so those count as existing again.
+  void begin_phase(Phase phase);
+  // A transaction ends (section end, or each statement of a transaction:false section).
+  void end_transaction();
+
+  // Records the effects of one statement (a parse-tree node).
+  void apply(const Json& stmt);
+
+  // Created by the current migration in a phase that runs before this one without a pause
+  // (expand → backfill): it holds no data yet, so rules about existing rows skip it.
+  bool is_new_table(const std::string& key) const { return new_tables_.count(key) > 0; }
+  bool is_new_index(const std::string& key) const { return new_indexes_.count(key) > 0; }
+  // The table an index (schema-qualified key) belongs to, or "" when unknown.
+  std::string index_table(const std::string& index_key) const;
+  // The column's type when an earlier statement declared it.
+  const ColumnType* column_type(const std::string& table, const std::string& column) const;
+  // True when a validated CHECK (column IS NOT NULL) exists on the table.
+  bool has_validated_not_null_check(const std::string& table, const std::string& column) const;
+  // True when the constraint was added NOT VALID in the transaction still open.
+  bool added_not_valid_in_transaction(const std::string& table, const std::string& name) const;
+  // False for functions created by a migration as IMMUTABLE or STABLE; true for ones
+  // created VOLATILE (PostgreSQL's default) and for known volatile built-ins.
+  bool is_volatile_function(const std::string& name) const;
+
+ private:
+  struct Check {
+    std::string column;  // the column of CHECK (column IS NOT NULL), or "" for other checks
+    bool validated = false;
+  };
+  struct Table {
+    std::map<std::string, ColumnType> columns;
+    std::map<std::string, Check> checks;  // by constraint name
+  };
+
+  void create_table(const Json& create);
+  void alter_table(const Json& alter);
+  void rename(const Json& rename);
+  void drop(const Json& drop);
+  void add_constraint(const std::string& table, Table& t, const Json& constraint);
+
+  std::map<std::string, Table> tables_;
+  std::map<std::string, std::string> indexes_;  // index key → table key
+  std::map<std::string, bool> functions_;       // name → volatile
+  std::set<std::string> new_tables_, new_indexes_;
+  std::set<std::string> not_valid_in_transaction_;  // "table/constraint"
+};
+
+}  // namespace tide::lint
