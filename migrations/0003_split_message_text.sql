@@ -4,8 +4,9 @@
 --           the new code writes both body and body_text.
 -- backfill: copy the text of existing rows in batches of 5,000, each its own short transaction.
 -- contract: once every reader and writer uses body_text (after the deploy), make it required
---           (through a validated CHECK, so SET NOT NULL needs no long table scan under an
---           exclusive lock) and drop the old jsonb column.
+--           and drop the old jsonb column. The CHECK is added NOT VALID and validated in its
+--           own transaction (transaction:false: each statement commits on its own), so the
+--           long scan holds no exclusive lock, and SET NOT NULL can then skip its scan.
 
 -- migrate:expand lock_timeout:3s
 ALTER TABLE messages ADD COLUMN body_text text;
@@ -14,7 +15,7 @@ ALTER TABLE messages ADD COLUMN body_text text;
 UPDATE messages SET body_text = body->>'text'
 WHERE id BETWEEN $1 AND $2 AND body_text IS NULL;
 
--- migrate:contract
+-- migrate:contract transaction:false
 ALTER TABLE messages ADD CONSTRAINT messages_body_text_not_null CHECK (body_text IS NOT NULL) NOT VALID;
 ALTER TABLE messages VALIDATE CONSTRAINT messages_body_text_not_null;
 ALTER TABLE messages ALTER COLUMN body_text SET NOT NULL;
