@@ -90,6 +90,21 @@ contains "$ERR" "resuming after"
 equals "$(state_of 0001)" expanded
 equals "$(q 'SELECT count(*) FROM messages WHERE n <> 1 OR body_text IS NULL')" 0
 
+scenario "a lost connection during a backfill reconnects, takes the lock again and finishes"
+write_split_messages 60000 500 5ms
+"$TIDE_BIN" up >"$WORK/bg.out" 2>"$WORK/bg.err" &
+runner=$!
+for _ in $(seq 200); do
+  done_rows=$(q "SELECT coalesce((SELECT backfill_rows FROM tide_migrations WHERE version = '0001'), 0)" 2>/dev/null || echo 0)
+  [ "$done_rows" -ge 5000 ] && break
+  sleep 0.05
+done
+equals "$(q "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'tide'")" 1
+wait "$runner" || fail "tide did not survive the lost connection: $(cat "$WORK/bg.err")"
+contains "$(cat "$WORK/bg.err")" "reconnecting"
+equals "$(state_of 0001)" expanded
+equals "$(q 'SELECT count(*) FROM messages WHERE n <> 1 OR body_text IS NULL')" 0
+
 scenario "a held lock makes tide retry, then succeed once it is released"
 psql -X -q -d "$DB" -c "CREATE TABLE hot (id int)"
 migration 0001_alter_hot.sql <<'SQL'
