@@ -10,20 +10,10 @@
 
 #include "aws/http.hpp"
 #include "aws/provider.hpp"
+#include "aws/text.hpp"
 
 namespace tide::aws {
 namespace {
-
-std::string trim(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  size_t e = s.find_last_not_of(" \t\r\n");
-  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
-}
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 HttpResponse send_with_retries(HttpRequest req, const AwsOptions& opts) {
   req.timeouts = opts.metadata;

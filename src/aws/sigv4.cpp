@@ -11,6 +11,8 @@
 #include <map>
 #include <stdexcept>
 
+#include "aws/text.hpp"
+
 namespace tide::aws::sigv4 {
 namespace {
 
@@ -21,12 +23,6 @@ std::string format_utc(TimePoint t, const char* fmt) {
   char buf[32];
   std::strftime(buf, sizeof buf, fmt, &tm);
   return buf;
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
 }
 
 // Header values: trimmed, runs of spaces collapsed to one.

@@ -9,6 +9,7 @@
 #include "aws/http.hpp"
 #include "aws/provider.hpp"
 #include "tide/aws/sigv4.hpp"
+#include "aws/text.hpp"
 
 namespace tide::aws {
 namespace {
@@ -64,12 +65,6 @@ std::optional<std::string> element(const std::string& xml, const std::string& na
     pos = after;
   }
   return std::nullopt;
-}
-
-std::string trim(std::string s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  size_t e = s.find_last_not_of(" \t\r\n");
-  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
 }
 
 // "host[:port]" as it goes on the wire (default ports dropped, as curl does).

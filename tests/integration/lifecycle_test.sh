@@ -23,6 +23,30 @@ ALTER TABLE messages DROP COLUMN body_text;
 SQL
 }
 
+# Waits (up to 10 s) until the backfill of 0001 has recorded at least N rows.
+wait_for_backfill_rows() {
+  local done_rows
+  for _ in $(seq 200); do
+    done_rows=$(q "SELECT coalesce((SELECT backfill_rows FROM tide_migrations WHERE version = '0001'), 0)" 2>/dev/null || echo 0)
+    [ "$done_rows" -ge "$1" ] && return 0
+    sleep 0.05
+  done
+  fail "the backfill did not reach $1 rows"
+}
+
+# A table `hot` whose ACCESS EXCLUSIVE lock another session holds for SECONDS (in the
+# background; its pid is in $holder), and a migration that needs that lock.
+hold_hot_table() {
+  psql -X -q -d "$DB" -c "CREATE TABLE hot (id int)"
+  migration 0001_alter_hot.sql <<'SQL'
+-- migrate:up lock_timeout:200ms
+ALTER TABLE hot ADD COLUMN extra int;
+SQL
+  psql -X -q -d "$DB" -c "BEGIN; LOCK TABLE hot IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep($1); COMMIT;" >/dev/null &
+  holder=$!
+  sleep 0.3
+}
+
 scenario "expand + keyed backfill, then contract after the deploy"
 write_split_messages 12345 1000
 expect 0 up
@@ -70,11 +94,7 @@ scenario "kill -9 during a backfill, then a rerun resumes: no row twice, none sk
 write_split_messages 60000 500 5ms
 "$TIDE_BIN" up >/dev/null 2>&1 &
 runner=$!
-for _ in $(seq 200); do
-  done_rows=$(q "SELECT coalesce((SELECT backfill_rows FROM tide_migrations WHERE version = '0001'), 0)" 2>/dev/null || echo 0)
-  [ "$done_rows" -ge 5000 ] && break
-  sleep 0.05
-done
+wait_for_backfill_rows 5000
 kill -9 "$runner"
 wait "$runner" 2>/dev/null || true
 equals "$(state_of 0001)" backfilling
@@ -94,11 +114,7 @@ scenario "a lost connection during a backfill reconnects, takes the lock again a
 write_split_messages 60000 500 5ms
 "$TIDE_BIN" up >"$WORK/bg.out" 2>"$WORK/bg.err" &
 runner=$!
-for _ in $(seq 200); do
-  done_rows=$(q "SELECT coalesce((SELECT backfill_rows FROM tide_migrations WHERE version = '0001'), 0)" 2>/dev/null || echo 0)
-  [ "$done_rows" -ge 5000 ] && break
-  sleep 0.05
-done
+wait_for_backfill_rows 5000
 equals "$(q "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'tide'")" 1
 wait "$runner" || fail "tide did not survive the lost connection: $(cat "$WORK/bg.err")"
 contains "$(cat "$WORK/bg.err")" "reconnecting"
@@ -106,14 +122,7 @@ equals "$(state_of 0001)" expanded
 equals "$(q 'SELECT count(*) FROM messages WHERE n <> 1 OR body_text IS NULL')" 0
 
 scenario "a held lock makes tide retry, then succeed once it is released"
-psql -X -q -d "$DB" -c "CREATE TABLE hot (id int)"
-migration 0001_alter_hot.sql <<'SQL'
--- migrate:up lock_timeout:200ms
-ALTER TABLE hot ADD COLUMN extra int;
-SQL
-psql -X -q -d "$DB" -c "BEGIN; LOCK TABLE hot IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(1.5); COMMIT;" >/dev/null &
-holder=$!
-sleep 0.3
+hold_hot_table 1.5
 expect 0 up
 contains "$ERR" "lock timeout (try 1 of 6)"
 contains "$OUT" "tries"
@@ -121,14 +130,7 @@ wait "$holder"
 equals "$(state_of 0001)" applied
 
 scenario "with --retries 0 a held lock fails cleanly and records nothing"
-psql -X -q -d "$DB" -c "CREATE TABLE hot (id int)"
-migration 0001_alter_hot.sql <<'SQL'
--- migrate:up lock_timeout:200ms
-ALTER TABLE hot ADD COLUMN extra int;
-SQL
-psql -X -q -d "$DB" -c "BEGIN; LOCK TABLE hot IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(2); COMMIT;" >/dev/null &
-holder=$!
-sleep 0.3
+hold_hot_table 2
 expect 1 up --retries 0
 contains "$OUT" "55P03"
 contains "$OUT" "0001_alter_hot.sql:2"
