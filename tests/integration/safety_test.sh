@@ -115,15 +115,16 @@ expect 2 status --url
 )
 
 scenario "a password in the URL is used but never printed, dry-run included"
-psql -X -q -d "$DB" -c "CREATE ROLE app LOGIN PASSWORD 'hunter2-secret'"
+role="app_$$_$SCENARIOS"  # roles are cluster-wide: one per run
+psql -X -q -d "$DB" -c "CREATE ROLE $role LOGIN PASSWORD 'hunter2-secret'"
 migration 0001_x.sql <<'SQL'
 -- migrate:up
 SELECT 1;
 SQL
-export DATABASE_URL="postgres://app:hunter2-secret@$PGHOST:$PGPORT/$DB"
+export DATABASE_URL="postgres://$role:hunter2-secret@$PGHOST:$PGPORT/$DB"
 expect 0 -vv up --dry-run
 lacks "$ERR$OUT" "hunter2-secret"
-contains "$OUT" "app@$PGHOST"
+contains "$OUT" "$role@$PGHOST"
 
 scenario "a read-only target is refused for changes"
 migration 0001_x.sql <<'SQL'
