@@ -64,7 +64,8 @@ class Reader {
   std::string path(const YAML::Node& n, const std::string& key, const std::string& base) const {
     const std::string s = scalar(n, key);
     if (s.empty() || fs::path(s).is_absolute()) return s;
-    return (fs::path(base) / s).lexically_normal().string();
+    const std::string joined = (fs::path(base) / s).lexically_normal().string();
+    return joined.empty() ? "." : joined;
   }
 
   Environment environment(const std::string& name, const YAML::Node& n,
@@ -154,7 +155,10 @@ Config load_config(const std::string& path, const EnvLookup& env) {
   }
   Config c;
   c.path = path;
-  c.base_dir = fs::absolute(path).parent_path().lexically_normal().string();
+  // Relative to the config file; kept relative when the file was named relatively, so paths
+  // in messages read as the user wrote them ("migrations/0001_x.sql").
+  const fs::path parent = fs::path(path).parent_path();
+  c.base_dir = parent.empty() ? "." : parent.lexically_normal().string();
   if (root.IsNull()) return c;
   Reader r(path, env);
   if (!root.IsMap()) throw r.error(root, "the config must be a mapping of keys");
