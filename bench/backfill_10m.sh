@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# Keyed backfill vs one big UPDATE (SPEC §6): on messages(id bigserial PRIMARY KEY, body jsonb)
+# with ROWS rows, compare
+#   (a) psql: ALTER TABLE messages ADD COLUMN body_text text; UPDATE messages SET body_text = body->>'text';
+#   (b) tide up of a migration doing the same ADD COLUMN in its expand section and the UPDATE as a
+#       keyed backfill (table:messages batch_size:5000, WHERE id BETWEEN $1 AND $2).
+# Runs are interleaved (a, b, a, b, …). Between runs the column and tide's tables are dropped and the
+# table is vacuumed and checkpointed, so every run starts from the same state (a warm-up UPDATE
+# first brings the table to that steady state: live rows plus the free space of the dead ones).
+# Per run it prints the wall time, the longest single transaction of the run (from the server log:
+# the tide batches' BEGIN→COMMIT span, i.e. an upper bound on how long a batch holds its row locks;
+# for (a) the whole UPDATE), and what a concurrent writer saw: a single psql session issuing
+# `UPDATE messages SET hits = hits + 1 WHERE id = <random>` every WRITER_SLEEP seconds during the
+# run, its worst and p99 statement latency.
+#
+#   bench/backfill_10m.sh                          10M rows, 3 runs each (~10-15 min on 2 cores)
+#   ROWS=1000000 RUNS=3 BATCH=5000 PG_EXTRA_OPTS='-c fsync=off' bench/backfill_10m.sh
+#
+# Starts its own server through scripts/pg; PG_EXTRA_OPTS (default '-c fsync=on') comes after
+# scripts/pg's options (which include fsync=off). Needs ~3 GB free in /tmp for 10M rows.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+ROWS=${ROWS:-10000000}
+RUNS=${RUNS:-3}
+BATCH=${BATCH:-5000}
+WRITER_SLEEP=${WRITER_SLEEP:-0.02}
+TIDE=${TIDE:-$root/build/tide}
+export PG_EXTRA_OPTS="${PG_EXTRA_OPTS--c fsync=on}"
+[ -x "$TIDE" ] || { echo "backfill_10m: $TIDE not built (cmake --build build)" >&2; exit 2; }
+
+need_kb=$((ROWS / 1000 * 300))  # ~300 bytes per row: table twice over, index, WAL
+avail_kb=$(df -Pk /tmp | awk 'NR == 2 {print $4}')
+[ "$avail_kb" -gt "$need_kb" ] || { echo "backfill_10m: need ~$((need_kb / 1024)) MB free in /tmp, have $((avail_kb / 1024)) MB" >&2; exit 2; }
+
+work=$(mktemp -d /tmp/tide-bench-backfill.XXXXXX)
+eval "$(scripts/pg start)"
+writer_pid=
+cleanup() {
+  touch "$work/writer.stop"
+  scripts/pg stop "$TIDE_PG_DIR"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+log="$TIDE_PG_DIR/server.log"
+
+# The migrating sessions log every statement with its duration (role 'bench'); the writer
+# (role postgres) does not.
+psql -X -q -v ON_ERROR_STOP=1 <<SQL
+CREATE ROLE bench LOGIN SUPERUSER;
+ALTER ROLE bench SET log_min_duration_statement = 0;
+CREATE TABLE messages (id bigserial PRIMARY KEY, body jsonb NOT NULL, hits integer NOT NULL DEFAULT 0);
+INSERT INTO messages (body)
+  SELECT jsonb_build_object('text', 'message number ' || g || ' says hello to everyone', 'author', g % 1000, 'n', g)
+  FROM generate_series(1, $ROWS) g;
+VACUUM ANALYZE messages;
+SQL
+
+mkdir -p "$work/migrations"
+cat >"$work/migrations/0001_messages_body_text.sql" <<SQL
+-- migrate:up
+ALTER TABLE messages ADD COLUMN body_text text;
+
+-- migrate:backfill table:messages batch_size:$BATCH
+UPDATE messages SET body_text = body->>'text' WHERE id BETWEEN \$1 AND \$2;
+
+-- migrate:down
+ALTER TABLE messages DROP COLUMN body_text;
+SQL
+
+big_update="ALTER TABLE messages ADD COLUMN body_text text; UPDATE messages SET body_text = body->>'text';"
+
+reset_table() {
+  psql -X -q -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
+SET client_min_messages = warning;
+DROP TABLE IF EXISTS tide_migrations, tide_migrations_history;
+ALTER TABLE messages DROP COLUMN IF EXISTS body_text;
+VACUUM ANALYZE messages;
+CHECKPOINT;
+SQL
+}
+
+check_filled() {
+  local missing
+  missing=$(psql -X -At -c "SELECT count(*) FROM messages WHERE body_text IS DISTINCT FROM body->>'text'")
+  [ "$missing" = 0 ] || { echo "backfill_10m: $missing rows not filled" >&2; exit 1; }
+}
+
+# writer_start FILE: one session, one UPDATE of a random row every WRITER_SLEEP s, \timing on,
+# until writer_stop creates the stop file (psql then drains its input and exits).
+writer_start() {
+  rm -f "$work/writer.stop"
+  {
+    echo '\timing on'
+    while [ -d "$work" ] && [ ! -e "$work/writer.stop" ]; do
+      echo "UPDATE messages SET hits = hits + 1 WHERE id = $(((RANDOM << 15 | RANDOM) % ROWS + 1));"
+      sleep "$WRITER_SLEEP"
+    done
+  } | psql -X -q -U postgres >"$1" 2>&1 &
+  writer_pid=$!
+}
+writer_stop() {
+  touch "$work/writer.stop"
+  wait "$writer_pid" || true
+  writer_pid=
+}
+# writer_stats FILE → "count max p99" (ms)
+writer_stats() {
+  grep -o '^Time: [0-9.]*' "$1" | awk '{print $2}' | sort -g |
+    awk '{a[NR] = $1} END {if (NR == 0) {print "0 0 0"; exit} i = int(NR * 0.99); if (i < 1) i = 1; printf "%d %.1f %.1f\n", NR, a[NR], a[i]}'
+}
+
+# longest_tx FROM_BYTE → longest BEGIN→COMMIT span (ms) of the bench role's sessions in the
+# server log since FROM_BYTE, plus the number of transactions and the longest single statement.
+longest_tx() {
+  tail -c +"$(($1 + 1))" "$log" | python3 -c '
+import re, sys, datetime
+line_re = re.compile(r"^(\S+ \S+) \S+ \[(\d+)\] LOG:  duration: ([0-9.]+) ms  (?:statement|execute [^:]*): (.*)")
+begin, longest, count, stmt = {}, 0.0, 0, 0.0
+for line in sys.stdin:
+    m = line_re.match(line)
+    if not m: continue
+    ts = datetime.datetime.strptime(m[1], "%Y-%m-%d %H:%M:%S.%f").timestamp() * 1000
+    pid, dur, sql = m[2], float(m[3]), m[4].strip().upper()
+    stmt = max(stmt, dur)
+    if sql.startswith("BEGIN"):
+        begin[pid] = ts - dur
+    elif sql.startswith("COMMIT") and pid in begin:
+        longest = max(longest, ts - begin.pop(pid)); count += 1
+    elif pid not in begin:  # autocommit statement: its own transaction
+        longest = max(longest, dur); count += 1
+print(f"{longest:.0f} {count} {stmt:.0f}")
+'
+}
+
+now() { date +%s.%N; }
+median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+
+# run_one a|b → prints "seconds longest_tx_ms transactions writer_count writer_max_ms writer_p99_ms"
+run_one() {
+  local side=$1 from t0 t1 wfile="$work/writer.$1.out"
+  reset_table
+  from=$(stat -c %s "$log")
+  writer_start "$wfile"
+  sleep 1  # writer baseline before the migration starts
+  t0=$(now)
+  if [ "$side" = a ]; then
+    psql -X -q -U bench -v ON_ERROR_STOP=1 -c "$big_update" >/dev/null
+  else
+    PGUSER=bench "$TIDE" -q --no-color --dir "$work/migrations" up >/dev/null
+  fi
+  t1=$(now)
+  sleep 1
+  writer_stop
+  check_filled
+  longest_tx "$from" >"$work/tx"
+  read -r tx_ms tx_count _ <"$work/tx"
+  echo "$(echo "$t1 - $t0" | bc -l) $tx_ms $tx_count $(writer_stats "$wfile")"
+}
+
+pg_version=$(psql -X -At -c 'SHOW server_version')
+settings=$(psql -X -At -c "SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'shared_buffers', 'max_wal_size', 'wal_level')")
+size=$(psql -X -At -c "SELECT pg_size_pretty(pg_total_relation_size('messages'))")
+echo "backfill_10m: $ROWS rows ($size), batch_size $BATCH, $RUNS interleaved runs each; PostgreSQL $pg_version ($settings); $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "writer: one UPDATE of a random row every ${WRITER_SLEEP}s in one session, during each run"
+# Warm-up: one full UPDATE so the table reaches its steady state (live rows + reusable free space).
+psql -X -q -c "$big_update" >/dev/null
+
+a_t=() b_t=()
+for ((r = 1; r <= RUNS; r++)); do
+  run_one a >"$work/result"
+  read -r at atx atn awn awmax awp99 <"$work/result"
+  printf 'run %d (a) UPDATE:   %7.1fs  longest tx %6s ms (%s tx)   writer: %s stmts, max %s ms, p99 %s ms\n' \
+    "$r" "$at" "$atx" "$atn" "$awn" "$awmax" "$awp99"
+  run_one b >"$work/result"
+  read -r bt btx btn bwn bwmax bwp99 <"$work/result"
+  printf 'run %d (b) backfill: %7.1fs  longest tx %6s ms (%s tx)   writer: %s stmts, max %s ms, p99 %s ms\n' \
+    "$r" "$bt" "$btx" "$btn" "$bwn" "$bwmax" "$bwp99"
+  a_t+=("$at") b_t+=("$bt") a_tx+=("$atx") b_tx+=("$btx") a_w+=("$awmax") b_w+=("$bwmax")
+done
+am=$(printf '%s\n' "${a_t[@]}" | median)
+bm=$(printf '%s\n' "${b_t[@]}" | median)
+bmax_tx=$(printf '%s\n' "${b_tx[@]}" | sort -g | tail -n 1)
+printf 'median wall: (a) UPDATE %.1fs  (b) tide backfill %.1fs  ratio b/a %.2f (target <= 1.5)\n' "$am" "$bm" "$(echo "$bm / $am" | bc -l)"
+printf 'longest backfill batch transaction over all runs: %s ms (target <= 200); median longest: %s ms\n' "$bmax_tx" "$(printf '%s\n' "${b_tx[@]}" | median)"
+printf 'writer worst latency, median over runs: (a) %s ms  (b) %s ms\n' "$(printf '%s\n' "${a_w[@]}" | median)" "$(printf '%s\n' "${b_w[@]}" | median)"
