@@ -108,23 +108,48 @@ std::vector<Record> History::load(pqxx::transaction_base& tx) const {
   return records;
 }
 
-void History::save(pqxx::transaction_base& tx, const Migration& m, State state, Phase phase,
-                   long long phase_ms, bool finished) const {
+std::string History::save_sql(Phase phase) const {
   const bool contract = phase == Phase::kContract;
   const std::string at = contract ? "contracted_at" : "expanded_at";
   const std::string ms = contract ? "contract_ms" : "expand_ms";
-  tx.exec_params(
-      fmt::format(
-          "INSERT INTO {0} (version, name, checksum, state, {1}, {2}, client_host, tool_version) "
-          "VALUES ($1, $2, $3, $4, CASE WHEN $6 THEN clock_timestamp() END, $5, $7, $8) "
-          "ON CONFLICT (version) DO UPDATE SET name = $2, checksum = $3, state = $4, "
-          "{1} = CASE WHEN $6 THEN clock_timestamp() ELSE {0}.{1} END, "
-          "{2} = coalesce({0}.{2}, 0) + $5, failed_from = NULL, error = NULL, "
-          "applied_by = current_user, client_host = $7, tool_version = $8, "
-          "updated_at = clock_timestamp()",
-          quoted_, at, ms),
-      m.version.text, m.name, m.checksum, state_name(state), phase_ms, finished, client_host_,
-      kVersion);
+  return fmt::format(
+      "INSERT INTO {0} (version, name, checksum, state, {1}, {2}, client_host, tool_version) "
+      "VALUES ($1, $2, $3, $4, CASE WHEN $6 THEN clock_timestamp() END, $5, $7, $8) "
+      "ON CONFLICT (version) DO UPDATE SET name = $2, checksum = $3, state = $4, "
+      "{1} = CASE WHEN $6 THEN clock_timestamp() ELSE {0}.{1} END, "
+      "{2} = coalesce({0}.{2}, 0) + $5, failed_from = NULL, error = NULL, "
+      "applied_by = current_user, client_host = $7, tool_version = $8, "
+      "updated_at = clock_timestamp()",
+      quoted_, at, ms);
+}
+
+void History::save(pqxx::transaction_base& tx, const Migration& m, State state, Phase phase,
+                   long long phase_ms, bool finished) const {
+  tx.exec_params(save_sql(phase), m.version.text, m.name, m.checksum, state_name(state), phase_ms,
+                 finished, client_host_, kVersion);
+}
+
+void History::save_and_log(pqxx::transaction_base& tx, const Migration& m, State state, Phase phase,
+                           long long phase_ms, bool finished, const std::string& action,
+                           State before) const {
+  // A data-modifying WITH runs to completion whether or not the main statement reads it.
+  tx.exec_params(fmt::format("WITH saved AS ({}) INSERT INTO {} (version, name, action, state_before, "
+                             "state_after, duration_ms, client_host, tool_version, detail) "
+                             "VALUES ($1, $2, $9, $10, $4, $5, $7, $8, NULL)",
+                             save_sql(phase), history_table_name()),
+                 m.version.text, m.name, m.checksum, state_name(state), phase_ms, finished, client_host_,
+                 kVersion, action, state_name(before));
+}
+
+void History::remove_and_log(pqxx::transaction_base& tx, const Migration& m, const std::string& action,
+                             State before, State after, long long ms) const {
+  tx.exec_params(fmt::format("WITH removed AS (DELETE FROM {} WHERE version = $1) "
+                             "INSERT INTO {} (version, name, action, state_before, state_after, "
+                             "duration_ms, client_host, tool_version, detail) "
+                             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL)",
+                             quoted_, history_table_name()),
+                 m.version.text, m.name, action, state_name(before), state_name(after), ms, client_host_,
+                 kVersion);
 }
 
 void History::save_progress(pqxx::transaction_base& tx, const Migration& m, int section,

@@ -42,7 +42,19 @@ class History {
            const std::string& action, State before, State after, long long ms,
            const std::string& detail) const;
 
+  // save() + log() of the same step (state `state`, from `before`) in one statement, so a
+  // step's bookkeeping costs one round trip: the same rows as calling both.
+  void save_and_log(pqxx::transaction_base& tx, const Migration& m, State state, Phase phase,
+                    long long phase_ms, bool finished, const std::string& action, State before) const;
+  // remove() + log() (detail empty) in one statement.
+  void remove_and_log(pqxx::transaction_base& tx, const Migration& m, const std::string& action,
+                      State before, State after, long long ms) const;
+
  private:
+  // The upsert of save(): $1 version, $2 name, $3 checksum, $4 state, $5 phase ms,
+  // $6 finished, $7 client host, $8 tool version.
+  std::string save_sql(Phase phase) const;
+
   QualifiedName table_;
   std::string quoted_;
   std::string client_host_;
