@@ -111,13 +111,13 @@ writer_stats() {
     awk '{a[NR] = $1} END {if (NR == 0) {print "0 0 0"; exit} i = int(NR * 0.99); if (i < 1) i = 1; printf "%d %.1f %.1f\n", NR, a[NR], a[i]}'
 }
 
-# longest_tx FROM_BYTE → longest BEGIN→COMMIT span (ms) of the bench role's sessions in the
-# server log since FROM_BYTE, plus the number of transactions and the longest single statement.
+# longest_tx FROM_BYTE → "longest count median p99": the BEGIN→COMMIT spans (ms) of the bench
+# role's transactions in the server log since FROM_BYTE (a statement outside BEGIN counts alone).
 longest_tx() {
   tail -c +"$(($1 + 1))" "$log" | python3 -c '
 import re, sys, datetime
 line_re = re.compile(r"^(\S+ \S+) \S+ \[(\d+)\] LOG:  duration: ([0-9.]+) ms  (?:statement|execute [^:]*): (.*)")
-begin, longest, count, stmt = {}, 0.0, 0, 0.0
+begin, spans, stmt = {}, [], 0.0
 for line in sys.stdin:
     m = line_re.match(line)
     if not m: continue
@@ -127,17 +127,19 @@ for line in sys.stdin:
     if sql.startswith("BEGIN"):
         begin[pid] = ts - dur
     elif sql.startswith("COMMIT") and pid in begin:
-        longest = max(longest, ts - begin.pop(pid)); count += 1
+        spans.append(ts - begin.pop(pid))
     elif pid not in begin:  # autocommit statement: its own transaction
-        longest = max(longest, dur); count += 1
-print(f"{longest:.0f} {count} {stmt:.0f}")
+        spans.append(dur)
+spans.sort()
+n = len(spans)
+print(f"{spans[-1]:.0f} {n} {spans[n // 2]:.0f} {spans[max(0, int(n * 0.99) - 1)]:.0f}" if n else "0 0 0 0")
 '
 }
 
 now() { date +%s.%N; }
 median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
-# run_one a|b → prints "seconds longest_tx_ms transactions writer_count writer_max_ms writer_p99_ms"
+# run_one a|b → "seconds longest_tx_ms transactions writer_count writer_max_ms writer_p99_ms tx_p50_ms tx_p99_ms"
 run_one() {
   local side=$1 from t0 t1 wfile="$work/writer.$1.out"
   reset_table
@@ -155,14 +157,15 @@ run_one() {
   writer_stop
   check_filled
   longest_tx "$from" >"$work/tx"
-  read -r tx_ms tx_count _ <"$work/tx"
-  echo "$(echo "$t1 - $t0" | bc -l) $tx_ms $tx_count $(writer_stats "$wfile")"
+  read -r tx_ms tx_count tx_p50 tx_p99 <"$work/tx"
+  echo "$(echo "$t1 - $t0" | bc -l) $tx_ms $tx_count $(writer_stats "$wfile") $tx_p50 $tx_p99"
 }
 
 pg_version=$(psql -X -At -c 'SHOW server_version')
 settings=$(psql -X -At -c "SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'shared_buffers', 'max_wal_size', 'wal_level')")
 size=$(psql -X -At -c "SELECT pg_size_pretty(pg_total_relation_size('messages'))")
 echo "backfill_10m: $ROWS rows ($size), batch_size $BATCH, $RUNS interleaved runs each; PostgreSQL $pg_version ($settings); $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "tide: $TIDE ($("$TIDE" --version 2>/dev/null || echo '?'))"
 echo "writer: one UPDATE of a random row every ${WRITER_SLEEP}s in one session, during each run"
 # Warm-up: one full UPDATE so the table reaches its steady state (live rows + reusable free space).
 psql -X -q -c "$big_update" >/dev/null
@@ -170,13 +173,13 @@ psql -X -q -c "$big_update" >/dev/null
 a_t=() b_t=()
 for ((r = 1; r <= RUNS; r++)); do
   run_one a >"$work/result"
-  read -r at atx atn awn awmax awp99 <"$work/result"
+  read -r at atx atn awn awmax awp99 _ <"$work/result"
   printf 'run %d (a) UPDATE:   %7.1fs  longest tx %6s ms (%s tx)   writer: %s stmts, max %s ms, p99 %s ms\n' \
     "$r" "$at" "$atx" "$atn" "$awn" "$awmax" "$awp99"
   run_one b >"$work/result"
-  read -r bt btx btn bwn bwmax bwp99 <"$work/result"
-  printf 'run %d (b) backfill: %7.1fs  longest tx %6s ms (%s tx)   writer: %s stmts, max %s ms, p99 %s ms\n' \
-    "$r" "$bt" "$btx" "$btn" "$bwn" "$bwmax" "$bwp99"
+  read -r bt btx btn bwn bwmax bwp99 btx50 btx99 <"$work/result"
+  printf 'run %d (b) backfill: %7.1fs  longest tx %6s ms (%s tx; median %s ms, p99 %s ms)   writer: %s stmts, max %s ms, p99 %s ms\n' \
+    "$r" "$bt" "$btx" "$btn" "$btx50" "$btx99" "$bwn" "$bwmax" "$bwp99"
   a_t+=("$at") b_t+=("$bt") a_tx+=("$atx") b_tx+=("$btx") a_w+=("$awmax") b_w+=("$bwmax")
 done
 am=$(printf '%s\n' "${a_t[@]}" | median)
