@@ -4,7 +4,7 @@
 # migration. Runs are interleaved (psql, tide, psql, tide, …) on the same server; prints each
 # run, the medians and the ratio tide/psql (target ≤ 1.2).
 #
-#   bench/apply_1000.sh                    1000 migrations, 5 runs each, scripts/pg's fsync=off
+#   bench/apply_1000.sh                    1000 migrations, 9 runs each, scripts/pg's fsync=off
 #   N=1000 RUNS=9 TIDE=build/tide PG_EXTRA_OPTS='-c fsync=on' bench/apply_1000.sh
 #   TIDE_BEFORE=/path/to/older/tide bench/apply_1000.sh    also interleave a second build (before/after)
 #
@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 
 N=${N:-1000}
-RUNS=${RUNS:-5}
+RUNS=${RUNS:-9}
 TIDE=${TIDE:-$root/build/tide}
 export PG_EXTRA_OPTS="${PG_EXTRA_OPTS:-}"
 [ -x "$TIDE" ] || { echo "apply_1000: $TIDE not built (cmake --build build)" >&2; exit 2; }
