@@ -44,7 +44,11 @@ ALTER TABLE hot ADD COLUMN extra int;
 SQL
   psql -X -q -d "$DB" -c "BEGIN; LOCK TABLE hot IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep($1); COMMIT;" >/dev/null &
   holder=$!
-  sleep 0.3
+  for _ in $(seq 100); do
+    [ "$(q "SELECT count(*) FROM pg_locks WHERE relation = 'hot'::regclass AND mode = 'AccessExclusiveLock' AND granted")" = 1 ] && return 0
+    sleep 0.05
+  done
+  fail "the lock on hot was not taken"
 }
 
 scenario "expand + keyed backfill, then contract after the deploy"
