@@ -123,6 +123,7 @@ StepResult Runner::run_backfill(const Step& s) {
                      m.filename, statement_error(m, current, e), reconnects, std::max(settings_.retries, 1));
         std::this_thread::sleep_for(settings_.retry_base * reconnects);
         session_.reconnect();
+        history_.prepare(session_.conn());
         if (settings_.on_reconnect) settings_.on_reconnect();
         // The record is the truth: the last batch may or may not have committed.
         transact([&](pqxx::transaction_base& tx) {

@@ -129,27 +129,40 @@ void History::save(pqxx::transaction_base& tx, const Migration& m, State state, 
                  finished, client_host_, kVersion);
 }
 
+namespace {
+const char* save_statement(Phase phase) {
+  return phase == Phase::kContract ? "tide_save_contract" : "tide_save_expand";
+}
+}  // namespace
+
+void History::prepare(pqxx::connection& conn) const {
+  // A data-modifying WITH runs to completion whether or not the main statement reads it.
+  for (Phase phase : {Phase::kExpand, Phase::kContract}) {
+    conn.prepare(save_statement(phase),
+                 fmt::format("WITH saved AS ({}) INSERT INTO {} (version, name, action, state_before, "
+                             "state_after, duration_ms, client_host, tool_version, detail) "
+                             "VALUES ($1, $2, $9, $10, $4, $5, $7, $8, NULL)",
+                             save_sql(phase), history_table_name()));
+  }
+  conn.prepare("tide_remove",
+               fmt::format("WITH removed AS (DELETE FROM {} WHERE version = $1) "
+                           "INSERT INTO {} (version, name, action, state_before, state_after, "
+                           "duration_ms, client_host, tool_version, detail) "
+                           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL)",
+                           quoted_, history_table_name()));
+}
+
 void History::save_and_log(pqxx::transaction_base& tx, const Migration& m, State state, Phase phase,
                            long long phase_ms, bool finished, const std::string& action,
                            State before) const {
-  // A data-modifying WITH runs to completion whether or not the main statement reads it.
-  tx.exec_params(fmt::format("WITH saved AS ({}) INSERT INTO {} (version, name, action, state_before, "
-                             "state_after, duration_ms, client_host, tool_version, detail) "
-                             "VALUES ($1, $2, $9, $10, $4, $5, $7, $8, NULL)",
-                             save_sql(phase), history_table_name()),
-                 m.version.text, m.name, m.checksum, state_name(state), phase_ms, finished, client_host_,
-                 kVersion, action, state_name(before));
+  tx.exec_prepared(save_statement(phase), m.version.text, m.name, m.checksum, state_name(state),
+                   phase_ms, finished, client_host_, kVersion, action, state_name(before));
 }
 
 void History::remove_and_log(pqxx::transaction_base& tx, const Migration& m, const std::string& action,
                              State before, State after, long long ms) const {
-  tx.exec_params(fmt::format("WITH removed AS (DELETE FROM {} WHERE version = $1) "
-                             "INSERT INTO {} (version, name, action, state_before, state_after, "
-                             "duration_ms, client_host, tool_version, detail) "
-                             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL)",
-                             quoted_, history_table_name()),
-                 m.version.text, m.name, action, state_name(before), state_name(after), ms, client_host_,
-                 kVersion);
+  tx.exec_prepared("tide_remove", m.version.text, m.name, action, state_name(before), state_name(after),
+                   ms, client_host_, kVersion);
 }
 
 void History::save_progress(pqxx::transaction_base& tx, const Migration& m, int section,

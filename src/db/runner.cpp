@@ -50,7 +50,9 @@ std::string statement_error(const Migration& m, const Statement* st, const std::
 }
 
 Runner::Runner(Session& session, const History& history, RunSettings settings)
-    : session_(session), history_(history), settings_(std::move(settings)) {}
+    : session_(session), history_(history), settings_(std::move(settings)) {
+  history_.prepare(session_.conn());
+}
 
 void Runner::transact(const std::function<void(pqxx::transaction_base&)>& body) {
   if (rehearsal_) {

@@ -42,6 +42,9 @@ class History {
            const std::string& action, State before, State after, long long ms,
            const std::string& detail) const;
 
+  // Declares the statements of save_and_log() and remove_and_log() on `conn`, so each step's
+  // bookkeeping is parsed and planned once per connection. Call again after a reconnect.
+  void prepare(pqxx::connection& conn) const;
   // save() + log() of the same step (state `state`, from `before`) in one statement, so a
   // step's bookkeeping costs one round trip: the same rows as calling both.
   void save_and_log(pqxx::transaction_base& tx, const Migration& m, State state, Phase phase,
