@@ -27,8 +27,14 @@ class Error : public std::runtime_error {
 };
 
 // Shorthands for the common cases; each names what went wrong and, ideally, what to do.
-inline Error usage_error(const std::string& m) { return Error(ExitCode::kUsage, m); }
-inline Error validation_error(const std::string& m) { return Error(ExitCode::kValidation, m); }
-inline Error db_error(const std::string& m) { return Error(ExitCode::kFailed, m); }
+inline Error usage_error(const std::string& m) {
+  return Error(ExitCode::kUsage, m);
+}
+inline Error validation_error(const std::string& m) {
+  return Error(ExitCode::kValidation, m);
+}
+inline Error db_error(const std::string& m) {
+  return Error(ExitCode::kFailed, m);
+}
 
 }  // namespace tide

@@ -15,7 +15,7 @@ struct Step {
   const Migration* migration = nullptr;
   const Section* section = nullptr;
   Phase phase = Phase::kExpand;
-  int backfill_index = 0;                      // which backfill section (Phase::kBackfill)
+  int backfill_index = 0;                       // which backfill section (Phase::kBackfill)
   std::optional<std::string> resume_after_key;  // keyed backfill: continue after this key
   long long resume_rows = 0;                    // rows already done by an earlier run
   State state_before = State::kPending;

@@ -8,8 +8,8 @@
 
 #include "aws/http.hpp"
 #include "aws/provider.hpp"
-#include "tide/aws/sigv4.hpp"
 #include "aws/text.hpp"
+#include "tide/aws/sigv4.hpp"
 
 namespace tide::aws {
 namespace {

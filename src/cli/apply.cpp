@@ -22,10 +22,12 @@ std::function<void(const BackfillProgress&)> progress_printer(bool terminal) {
     std::string share;
     if (p.estimated_total > 0) {
       share = fmt::format(" of ~{} ({:.0f}%)", p.estimated_total,
-                          std::min(100.0, 100.0 * static_cast<double>(p.rows) / static_cast<double>(p.estimated_total)));
+                          std::min(100.0, 100.0 * static_cast<double>(p.rows) /
+                                              static_cast<double>(p.estimated_total)));
     }
-    const std::string line = fmt::format("{} backfill: {} rows{} · {:.0f} rows/s · {:.1f}s", p.step->migration->filename,
-                                         p.rows, share, rate, p.elapsed_s);
+    const std::string line =
+        fmt::format("{} backfill: {} rows{} · {:.0f} rows/s · {:.1f}s", p.step->migration->filename,
+                    p.rows, share, rate, p.elapsed_s);
     if (terminal) {
       std::fprintf(stderr, "\r\033[K%s%s", line.c_str(), p.done ? "\n" : "");
       std::fflush(stderr);
@@ -42,10 +44,13 @@ std::function<void(const BackfillProgress&)> progress_printer(bool terminal) {
 }  // namespace
 
 void add_apply_flags(CLI::App* cmd, ApplyFlags& f) {
-  auto* dry = cmd->add_flag("--dry-run", f.dry_run, "Print the plan as SQL (or JSON); change nothing");
-  cmd->add_flag("--rehearse", f.rehearse, "Run each transactional step and roll it back")->excludes(dry);
+  auto* dry =
+      cmd->add_flag("--dry-run", f.dry_run, "Print the plan as SQL (or JSON); change nothing");
+  cmd->add_flag("--rehearse", f.rehearse, "Run each transactional step and roll it back")
+      ->excludes(dry);
   cmd->add_option("--format", f.format, "Output format")->check(CLI::IsMember({"text", "json"}));
-  cmd->add_option("--retries", f.retries, "Retries after a lock timeout (default: config retries, 5)")
+  cmd->add_option("--retries", f.retries,
+                  "Retries after a lock timeout (default: config retries, 5)")
       ->check(CLI::Range(0, 100));
 }
 

@@ -7,7 +7,8 @@
 namespace tide::cli {
 
 void add_baseline(CLI::App& app, GlobalOptions& g, int& exit_code) {
-  auto* cmd = app.add_subcommand("baseline", "Record every migration up to VERSION as done, without running it");
+  auto* cmd = app.add_subcommand(
+      "baseline", "Record every migration up to VERSION as done, without running it");
   auto version = std::make_shared<std::string>();
   cmd->add_option("version", *version, "The newest version the database already has")->required();
   cmd->callback([&g, &exit_code, version] {
@@ -18,7 +19,9 @@ void add_baseline(CLI::App& app, GlobalOptions& g, int& exit_code) {
     const auto changes = baseline(target, files, upto);
     std::string out;
     for (const auto& c : changes) out += c + "\n";
-    print(out.empty() ? fmt::format("nothing to baseline: every migration up to {} is recorded\n", upto.text) : out);
+    print(out.empty() ? fmt::format("nothing to baseline: every migration up to {} is recorded\n",
+                                    upto.text)
+                      : out);
     exit_code = 0;
   });
 }

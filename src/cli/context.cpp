@@ -31,7 +31,9 @@ Context make_context(const GlobalOptions& g) {
   ctx.table = parse_table_name(ctx.config.table);
   if (!g.lock_wait.empty()) {
     auto d = parse_duration(g.lock_wait);
-    if (!d) throw usage_error(fmt::format("--lock-wait: '{}' is not a duration (like 30s, 2m)", g.lock_wait));
+    if (!d)
+      throw usage_error(
+          fmt::format("--lock-wait: '{}' is not a duration (like 30s, 2m)", g.lock_wait));
     ctx.config.lock_wait = *d;
   }
   if (g.url.empty() || !g.env.empty()) ctx.env = select_environment(ctx.config, g.env, vars);
@@ -48,7 +50,8 @@ MigrationSet Context::load_files(bool strict) const {
     for (const auto& p : set.problems) list += "\n  " + p.to_string();
     if (strict) {
       throw validation_error(fmt::format("{} problem{} in {}:{}", set.problems.size(),
-                                         set.problems.size() == 1 ? "" : "s", migrations_dir, list));
+                                         set.problems.size() == 1 ? "" : "s", migrations_dir,
+                                         list));
     }
     spdlog::warn("problems in {}:{}", migrations_dir, list);
   }
@@ -65,7 +68,8 @@ Target Context::open(TargetMode mode) const {
 
 Version parse_version_arg(const std::string& text, const std::string& flag) {
   if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) {
-    throw usage_error(fmt::format("{}: '{}' is not a version (digits, like 0003 or 20261124093000)", flag, text));
+    throw usage_error(
+        fmt::format("{}: '{}' is not a version (digits, like 0003 or 20261124093000)", flag, text));
   }
   return Version{text};
 }

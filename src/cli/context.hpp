@@ -33,8 +33,8 @@ struct Context {
   const Environment* env = nullptr;
   std::string migrations_dir;
   QualifiedName table;
-  bool color = false;           // stdout is a terminal that wants colour
-  bool progress = false;        // stderr is a terminal: live progress lines
+  bool color = false;     // stdout is a terminal that wants colour
+  bool progress = false;  // stderr is a terminal: live progress lines
 
   // All migration files; with `strict`, any problem in them throws (exit 3) listing each.
   MigrationSet load_files(bool strict) const;

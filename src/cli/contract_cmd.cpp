@@ -4,7 +4,8 @@
 namespace tide::cli {
 
 void add_contract(CLI::App& app, GlobalOptions& g, int& exit_code) {
-  auto* cmd = app.add_subcommand("contract", "Run the contract phase of expanded migrations in version order");
+  auto* cmd = app.add_subcommand("contract",
+                                 "Run the contract phase of expanded migrations in version order");
   auto f = std::make_shared<ApplyFlags>();
   auto to = std::make_shared<std::string>();
   cmd->add_option("--to", *to, "Stop after this version");

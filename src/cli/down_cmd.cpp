@@ -4,12 +4,15 @@
 namespace tide::cli {
 
 void add_down(CLI::App& app, GlobalOptions& g, int& exit_code) {
-  auto* cmd = app.add_subcommand("down", "Revert the newest applied or expanded migrations (default: 1)");
+  auto* cmd =
+      app.add_subcommand("down", "Revert the newest applied or expanded migrations (default: 1)");
   auto f = std::make_shared<ApplyFlags>();
   auto steps = std::make_shared<int>(1);
   auto to = std::make_shared<std::string>();
-  auto* steps_opt = cmd->add_option("--steps", *steps, "How many migrations to revert")->check(CLI::PositiveNumber);
-  cmd->add_option("--to", *to, "Revert every migration newer than this version")->excludes(steps_opt);
+  auto* steps_opt = cmd->add_option("--steps", *steps, "How many migrations to revert")
+                        ->check(CLI::PositiveNumber);
+  cmd->add_option("--to", *to, "Revert every migration newer than this version")
+      ->excludes(steps_opt);
   add_apply_flags(cmd, *f);
   cmd->callback([&g, &exit_code, f, steps, to] {
     const Context ctx = make_context(g);

@@ -16,12 +16,14 @@ namespace {
 class JsonSink : public spdlog::sinks::base_sink<std::mutex> {
  protected:
   void sink_it_(const spdlog::details::log_msg& msg) override {
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(msg.time.time_since_epoch());
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(msg.time.time_since_epoch());
     const auto level = spdlog::level::to_string_view(msg.level);
     nlohmann::json line = {{"ts_ms", ms.count()},
                            {"level", std::string(level.data(), level.size())},
                            {"msg", std::string(msg.payload.data(), msg.payload.size())}};
-    const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    const std::string text =
+        line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     std::fwrite(text.data(), 1, text.size(), stderr);
   }
   void flush_() override { std::fflush(stderr); }
@@ -39,10 +41,10 @@ void setup_logging(const std::string& format, int verbose, bool quiet, bool colo
     logger = std::make_shared<spdlog::logger>("tide", sink);
     logger->set_pattern(verbose > 0 ? "%H:%M:%S.%e %^%l%$: %v" : "%^%l%$: %v");
   }
-  logger->set_level(quiet ? spdlog::level::warn
-                          : verbose >= 2 ? spdlog::level::trace
-                          : verbose == 1 ? spdlog::level::debug
-                                         : spdlog::level::info);
+  logger->set_level(quiet          ? spdlog::level::warn
+                    : verbose >= 2 ? spdlog::level::trace
+                    : verbose == 1 ? spdlog::level::debug
+                                   : spdlog::level::info);
   logger->flush_on(spdlog::level::trace);
   spdlog::set_default_logger(logger);
 }

@@ -31,12 +31,17 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("tide ") + tide::kVersion);
   GlobalOptions g;
   app.add_option("--config", g.config_path, "Config file (default: ./tide.yaml when present)");
-  app.add_option("-e,--env", g.env, "Environment from the config (default: $TIDE_ENV, default_env, the only one)");
-  app.add_option("--url", g.url, "Database URL; overrides the environment (without config: $DATABASE_URL)");
+  app.add_option("-e,--env", g.env,
+                 "Environment from the config (default: $TIDE_ENV, default_env, the only one)");
+  app.add_option("--url", g.url,
+                 "Database URL; overrides the environment (without config: $DATABASE_URL)");
   app.add_option("--dir", g.dir, "Migrations directory (default: migrations)");
-  app.add_option("--table", g.table, "Metadata table, NAME or SCHEMA.NAME (default: tide_migrations)");
-  app.add_option("--lock-wait", g.lock_wait, "How long to wait for the migration lock (default: 60s)");
-  app.add_option("--log-format", g.log_format, "Log format on stderr")->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--table", g.table,
+                 "Metadata table, NAME or SCHEMA.NAME (default: tide_migrations)");
+  app.add_option("--lock-wait", g.lock_wait,
+                 "How long to wait for the migration lock (default: 60s)");
+  app.add_option("--log-format", g.log_format, "Log format on stderr")
+      ->check(CLI::IsMember({"text", "json"}));
   app.add_flag("-v,--verbose", g.verbose, "More logging (-vv: even more)");
   app.add_flag("-q,--quiet", g.quiet, "Only warnings and errors on stderr");
   app.add_flag("--no-color", g.no_color, "No colour (also: NO_COLOR)");

@@ -18,7 +18,8 @@ void add_new(CLI::App& app, GlobalOptions& g, int& exit_code) {
   auto name = std::make_shared<std::string>();
   auto options = std::make_shared<TemplateOptions>();
   cmd->add_option("name", *name, "What the migration does, e.g. add_body_text")->required();
-  cmd->add_flag("--contract", options->contract, "Include a contract section (two-phase migration)");
+  cmd->add_flag("--contract", options->contract,
+                "Include a contract section (two-phase migration)");
   cmd->add_flag("--backfill", options->backfill, "Include a keyed backfill section");
   cmd->callback([&g, &exit_code, name, options] {
     const Context ctx = make_context(g);
@@ -28,7 +29,8 @@ void add_new(CLI::App& app, GlobalOptions& g, int& exit_code) {
     const MigrationSet existing = load_migrations(ctx.migrations_dir);
     const std::time_t now = std::time(nullptr);
     const Version version = next_version(existing, ctx.config.version_format, now);
-    const fs::path path = fs::path(ctx.migrations_dir) / fmt::format("{}_{}.sql", version.text, slug);
+    const fs::path path =
+        fs::path(ctx.migrations_dir) / fmt::format("{}_{}.sql", version.text, slug);
     if (fs::exists(path)) throw usage_error(fmt::format("{} already exists", path.string()));
     std::ofstream out(path);
     out << migration_template(*options);

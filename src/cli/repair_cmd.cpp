@@ -5,7 +5,8 @@
 namespace tide::cli {
 
 void add_repair(CLI::App& app, GlobalOptions& g, int& exit_code) {
-  auto* cmd = app.add_subcommand("repair", "Re-stamp checksums from the files and clear failed records");
+  auto* cmd =
+      app.add_subcommand("repair", "Re-stamp checksums from the files and clear failed records");
   cmd->callback([&g, &exit_code] {
     const Context ctx = make_context(g);
     const MigrationSet files = ctx.load_files(true);

@@ -13,16 +13,19 @@ void add_status(CLI::App& app, GlobalOptions& g, int& exit_code) {
   auto format = std::make_shared<std::string>("text");
   auto fail_on_pending = std::make_shared<bool>(false);
   cmd->add_option("--format", *format, "Output format")->check(CLI::IsMember({"text", "json"}));
-  cmd->add_flag("--fail-on-pending", *fail_on_pending, "Exit 5 when anything is pending or only expanded");
+  cmd->add_flag("--fail-on-pending", *fail_on_pending,
+                "Exit 5 when anything is pending or only expanded");
   cmd->callback([&g, &exit_code, format, fail_on_pending] {
     const Context ctx = make_context(g);
     const MigrationSet files = ctx.load_files(false);
     Target target = ctx.open(TargetMode::kRead);
     const auto records = target.records();
     const auto rows = status_rows(files, records);
-    print(*format == "json" ? status_json(rows).dump(2) + "\n" : render_status_text(rows, ctx.color));
+    print(*format == "json" ? status_json(rows).dump(2) + "\n"
+                            : render_status_text(rows, ctx.color));
     const bool unfinished = std::any_of(rows.begin(), rows.end(), [](const StatusRow& r) {
-      return r.state == State::kPending || r.state == State::kBackfilling || r.state == State::kExpanded;
+      return r.state == State::kPending || r.state == State::kBackfilling ||
+             r.state == State::kExpanded;
     });
     if (*fail_on_pending && unfinished) exit_code = static_cast<int>(ExitCode::kPending);
   });

@@ -12,9 +12,11 @@ void add_token(CLI::App& app, GlobalOptions& g, int& exit_code) {
   auto target = std::make_shared<aws::IamTarget>();
   auto port = std::make_shared<int>(0);
   cmd->add_option("--host", target->host, "Database host (default: the environment's)");
-  cmd->add_option("--port", *port, "Database port (default: the environment's, else 5432)")->check(CLI::Range(1, 65535));
+  cmd->add_option("--port", *port, "Database port (default: the environment's, else 5432)")
+      ->check(CLI::Range(1, 65535));
   cmd->add_option("--user", target->user, "Database user (default: the environment's)");
-  cmd->add_option("--region", target->region, "AWS region (default: config, AWS_REGION, or the host name)");
+  cmd->add_option("--region", target->region,
+                  "AWS region (default: config, AWS_REGION, or the host name)");
   cmd->callback([&g, &exit_code, target, port] {
     aws::IamTarget t = *target;
     const bool complete = !t.host.empty() && !t.user.empty();
@@ -37,7 +39,8 @@ void add_token(CLI::App& app, GlobalOptions& g, int& exit_code) {
     }
     if (*port) t.port = *port;
     if (t.host.empty() || t.user.empty()) {
-      throw usage_error("tide token needs a host and a user: pass --host and --user, or select an environment");
+      throw usage_error(
+          "tide token needs a host and a user: pass --host and --user, or select an environment");
     }
     aws::RdsTokenProvider provider(t);
     print(provider.token() + "\n");

@@ -4,13 +4,15 @@
 namespace tide::cli {
 
 void add_up(CLI::App& app, GlobalOptions& g, int& exit_code) {
-  auto* cmd = app.add_subcommand("up", "Expand (and backfill) every pending migration in version order");
+  auto* cmd =
+      app.add_subcommand("up", "Expand (and backfill) every pending migration in version order");
   auto f = std::make_shared<ApplyFlags>();
   auto to = std::make_shared<std::string>();
   auto contract = std::make_shared<bool>(false);
   cmd->add_option("--to", *to, "Stop after this version");
   cmd->add_flag("--contract", *contract, "Also run the contract phase (local convenience)");
-  cmd->add_flag("--allow-out-of-order", f->allow_out_of_order, "Apply pending migrations older than the newest applied one");
+  cmd->add_flag("--allow-out-of-order", f->allow_out_of_order,
+                "Apply pending migrations older than the newest applied one");
   add_apply_flags(cmd, *f);
   cmd->callback([&g, &exit_code, f, to, contract] {
     const Context ctx = make_context(g);

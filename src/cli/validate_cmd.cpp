@@ -7,7 +7,8 @@
 namespace tide::cli {
 
 void add_validate(CLI::App& app, GlobalOptions& g, int& exit_code) {
-  auto* cmd = app.add_subcommand("validate", "Check the files (and, online, the records) and list every problem");
+  auto* cmd = app.add_subcommand(
+      "validate", "Check the files (and, online, the records) and list every problem");
   auto offline = std::make_shared<bool>(false);
   auto allow = std::make_shared<bool>(false);
   cmd->add_flag("--offline", *offline, "Check the files alone, without a database (pre-commit)");
@@ -19,11 +20,12 @@ void add_validate(CLI::App& app, GlobalOptions& g, int& exit_code) {
     if (!*offline) {
       Target target = ctx.open(TargetMode::kRead);
       const auto records = target.records();
-      for (auto& p : check_history(files, records, *allow || ctx.config.out_of_order)) problems.push_back(p);
+      for (auto& p : check_history(files, records, *allow || ctx.config.out_of_order))
+        problems.push_back(p);
       for (const auto& r : records) {
         if (!files.find(r.version)) {
-          spdlog::warn("migration {}_{} is recorded ({}) but its file is missing", r.version.text, r.name,
-                       state_name(r.state));
+          spdlog::warn("migration {}_{} is recorded ({}) but its file is missing", r.version.text,
+                       r.name, state_name(r.state));
         }
       }
     }

@@ -77,19 +77,31 @@ class Reader {
     for (const auto& kv : n) {
       const std::string key = kv.first.as<std::string>();
       const YAML::Node& v = kv.second;
-      if (key == "url") e.url = scalar(v, key);
-      else if (key == "host") e.host = scalar(v, key);
-      else if (key == "port") e.port = integer(v, key, 1, 65535);
-      else if (key == "database" || key == "dbname") e.database = scalar(v, key);
-      else if (key == "user") e.user = scalar(v, key);
-      else if (key == "password") e.password = scalar(v, key);
-      else if (key == "auth") e.auth = choice(v, key, {"password", "iam"});
-      else if (key == "region") e.region = scalar(v, key);
-      else if (key == "role_arn") e.role_arn = scalar(v, key);
-      else if (key == "aws_profile") e.aws_profile = scalar(v, key);
+      if (key == "url")
+        e.url = scalar(v, key);
+      else if (key == "host")
+        e.host = scalar(v, key);
+      else if (key == "port")
+        e.port = integer(v, key, 1, 65535);
+      else if (key == "database" || key == "dbname")
+        e.database = scalar(v, key);
+      else if (key == "user")
+        e.user = scalar(v, key);
+      else if (key == "password")
+        e.password = scalar(v, key);
+      else if (key == "auth")
+        e.auth = choice(v, key, {"password", "iam"});
+      else if (key == "region")
+        e.region = scalar(v, key);
+      else if (key == "role_arn")
+        e.role_arn = scalar(v, key);
+      else if (key == "aws_profile")
+        e.aws_profile = scalar(v, key);
       else if (key == "sslmode")
-        e.sslmode = choice(v, key, {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"});
-      else if (key == "sslrootcert") e.sslrootcert = path(v, key, base);
+        e.sslmode =
+            choice(v, key, {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"});
+      else if (key == "sslrootcert")
+        e.sslrootcert = path(v, key, base);
       else
         throw error(kv.first, fmt::format("unknown key '{}' in environment '{}' (known: url, host, "
                                           "port, database, user, password, auth, region, role_arn, "
@@ -135,9 +147,10 @@ std::string expand_variables(const std::string& text, const EnvLookup& env,
     } else if (dash != std::string::npos) {
       out += inner.substr(dash + 2);
     } else {
-      throw usage_error(fmt::format("{}: environment variable {} is not set (write ${{{}:-default}} "
-                                    "to give a default)",
-                                    where, name, name));
+      throw usage_error(
+          fmt::format("{}: environment variable {} is not set (write ${{{}:-default}} "
+                      "to give a default)",
+                      where, name, name));
     }
     i = close + 1;
   }
@@ -165,15 +178,24 @@ Config load_config(const std::string& path, const EnvLookup& env) {
   for (const auto& kv : root) {
     const std::string key = kv.first.as<std::string>();
     const YAML::Node& v = kv.second;
-    if (key == "migrations") c.migrations_dir = r.path(v, key, c.base_dir);
-    else if (key == "table") c.table = r.scalar(v, key);
-    else if (key == "default_env") c.default_env = r.scalar(v, key);
-    else if (key == "lock_timeout") c.lock_timeout = r.duration(v, key);
-    else if (key == "lock_wait") c.lock_wait = r.duration(v, key);
-    else if (key == "retries") c.retries = r.integer(v, key, 0, 100);
-    else if (key == "out_of_order") c.out_of_order = r.boolean(v, key);
-    else if (key == "version_format") c.version_format = r.choice(v, key, {"timestamp", "sequential"});
-    else if (key == "lint") c.lint = r.choice(v, key, {"error", "warn", "off"});
+    if (key == "migrations")
+      c.migrations_dir = r.path(v, key, c.base_dir);
+    else if (key == "table")
+      c.table = r.scalar(v, key);
+    else if (key == "default_env")
+      c.default_env = r.scalar(v, key);
+    else if (key == "lock_timeout")
+      c.lock_timeout = r.duration(v, key);
+    else if (key == "lock_wait")
+      c.lock_wait = r.duration(v, key);
+    else if (key == "retries")
+      c.retries = r.integer(v, key, 0, 100);
+    else if (key == "out_of_order")
+      c.out_of_order = r.boolean(v, key);
+    else if (key == "version_format")
+      c.version_format = r.choice(v, key, {"timestamp", "sequential"});
+    else if (key == "lint")
+      c.lint = r.choice(v, key, {"error", "warn", "off"});
     else if (key == "lint_rules") {
       if (!v.IsMap()) throw r.error(v, "lint_rules must map rule names to error, warning or off");
       for (const auto& rule : v) {
@@ -183,24 +205,28 @@ Config load_config(const std::string& path, const EnvLookup& env) {
                                                 "the rules)",
                                                 name));
         }
-        c.lint_rules[name] = r.choice(rule.second, "lint_rules." + name, {"error", "warning", "off"});
+        c.lint_rules[name] =
+            r.choice(rule.second, "lint_rules." + name, {"error", "warning", "off"});
       }
-    }
-    else if (key == "environments") {
+    } else if (key == "environments") {
       if (!v.IsMap()) throw r.error(v, "environments must be a mapping of names to settings");
       for (const auto& env_kv : v) {
-        c.environments.push_back(r.environment(env_kv.first.as<std::string>(), env_kv.second, c.base_dir));
+        c.environments.push_back(
+            r.environment(env_kv.first.as<std::string>(), env_kv.second, c.base_dir));
       }
     } else {
-      throw r.error(kv.first, fmt::format("unknown key '{}' (known: migrations, table, default_env, "
-                                          "lock_timeout, lock_wait, retries, out_of_order, "
-                                          "version_format, lint, lint_rules, environments)",
-                                          key));
+      throw r.error(kv.first,
+                    fmt::format("unknown key '{}' (known: migrations, table, default_env, "
+                                "lock_timeout, lock_wait, retries, out_of_order, "
+                                "version_format, lint, lint_rules, environments)",
+                                key));
     }
   }
-  if (!c.default_env.empty() && !std::any_of(c.environments.begin(), c.environments.end(),
-                                             [&](const Environment& e) { return e.name == c.default_env; })) {
-    throw usage_error(fmt::format("{}: default_env '{}' is not one of the environments", path, c.default_env));
+  if (!c.default_env.empty() &&
+      !std::any_of(c.environments.begin(), c.environments.end(),
+                   [&](const Environment& e) { return e.name == c.default_env; })) {
+    throw usage_error(
+        fmt::format("{}: default_env '{}' is not one of the environments", path, c.default_env));
   }
   parse_table_name(c.table);
   return c;
@@ -225,19 +251,21 @@ const Environment* select_environment(const Config& config, const std::string& r
     if (config.environments.empty()) return nullptr;
     std::string names;
     for (const auto& e : config.environments) names += (names.empty() ? "" : ", ") + e.name;
-    throw usage_error(fmt::format("{} defines several environments ({}); choose one with -e NAME, "
-                                  "TIDE_ENV or default_env",
-                                  config.path, names));
+    throw usage_error(
+        fmt::format("{} defines several environments ({}); choose one with -e NAME, "
+                    "TIDE_ENV or default_env",
+                    config.path, names));
   }
   for (const auto& e : config.environments) {
     if (e.name == name) return &e;
   }
   std::string names;
   for (const auto& e : config.environments) names += (names.empty() ? "" : ", ") + e.name;
-  throw usage_error(fmt::format("environment '{}' (from {}) is not defined{}", name, source,
-                                config.path.empty() ? " (no tide.yaml)"
-                                                    : fmt::format(" in {} (defined: {})", config.path,
-                                                                  names.empty() ? "none" : names)));
+  throw usage_error(fmt::format(
+      "environment '{}' (from {}) is not defined{}", name, source,
+      config.path.empty()
+          ? " (no tide.yaml)"
+          : fmt::format(" in {} (defined: {})", config.path, names.empty() ? "none" : names)));
 }
 
 QualifiedName parse_table_name(const std::string& name) {
@@ -253,6 +281,8 @@ QualifiedName parse_table_name(const std::string& name) {
   return q;
 }
 
-std::string QualifiedName::quoted() const { return quote_ident(schema) + "." + quote_ident(table); }
+std::string QualifiedName::quoted() const {
+  return quote_ident(schema) + "." + quote_ident(table);
+}
 
 }  // namespace tide

@@ -30,7 +30,8 @@ std::string primary_key_column(pqxx::transaction_base& tx, const Section& sectio
       quote_qualified(section.table));
   if (rows.size() != 1) {
     throw validation_error(fmt::format(
-        "backfill at line {}: table {} has {} as primary key; name the column to walk with key:COLUMN "
+        "backfill at line {}: table {} has {} as primary key; name the column to walk with "
+        "key:COLUMN "
         "(it must be unique and indexed)",
         section.line, section.table, rows.empty() ? "no single column" : "several columns"));
   }
@@ -38,8 +39,8 @@ std::string primary_key_column(pqxx::transaction_base& tx, const Section& sectio
 }
 
 long long estimated_rows(pqxx::transaction_base& tx, const std::string& table) {
-  const auto rows = tx.exec_params("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass($1)",
-                                   quote_qualified(table));
+  const auto rows = tx.exec_params(
+      "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass($1)", quote_qualified(table));
   return rows.empty() || rows[0][0].is_null() ? -1 : rows[0][0].as<long long>();
 }
 
@@ -66,8 +67,8 @@ StepResult Runner::run_backfill(const Step& s) {
         progress.estimated_total = estimated_rows(tx, sec.table);
       });
       const std::string table = quote_qualified(sec.table);
-      const std::string select = fmt::format("SELECT {0} AS k FROM {1} {{}} ORDER BY {0} LIMIT {2}", key,
-                                             table, sec.batch_size);
+      const std::string select = fmt::format("SELECT {0} AS k FROM {1} {{}} ORDER BY {0} LIMIT {2}",
+                                             key, table, sec.batch_size);
       const std::string bounds =
           "WITH b AS ({}) SELECT (SELECT k FROM b ORDER BY k LIMIT 1)::text, "
           "(SELECT k FROM b ORDER BY k DESC LIMIT 1)::text";
@@ -85,7 +86,8 @@ StepResult Runner::run_backfill(const Step& s) {
       tx.exec("SET LOCAL lock_timeout = '" +
               std::to_string(sec.lock_timeout.value_or(settings_.lock_timeout).count()) + "ms'");
       if (sec.statement_timeout) {
-        tx.exec("SET LOCAL statement_timeout = '" + std::to_string(sec.statement_timeout->count()) + "ms'");
+        tx.exec("SET LOCAL statement_timeout = '" + std::to_string(sec.statement_timeout->count()) +
+                "ms'");
       }
       if (sec.keyed()) {
         const auto b = last_key ? tx.exec_params(bounds_next, *last_key) : tx.exec(bounds_first);
@@ -94,7 +96,8 @@ StepResult Runner::run_backfill(const Step& s) {
         batch_last = b[0][1].as<std::string>();
         for (const Statement& st : sec.statements) {
           current = &st;
-          changed += static_cast<long long>(tx.exec_params(st.sql, first, batch_last).affected_rows());
+          changed +=
+              static_cast<long long>(tx.exec_params(st.sql, first, batch_last).affected_rows());
         }
       } else {
         if (statement >= sec.statements.size()) return false;
@@ -102,7 +105,8 @@ StepResult Runner::run_backfill(const Step& s) {
         changed = static_cast<long long>(tx.exec(current->sql).affected_rows());
       }
       current = nullptr;
-      history_.save_progress(tx, m, s.backfill_index, sec.keyed() ? &batch_last : nullptr, rows + changed);
+      history_.save_progress(tx, m, s.backfill_index, sec.keyed() ? &batch_last : nullptr,
+                             rows + changed);
       return true;
     };
     int reconnects = 0;
@@ -117,10 +121,13 @@ StepResult Runner::run_backfill(const Step& s) {
         });
         r.attempts = std::max(r.attempts, attempts);
       } catch (const std::exception& e) {
-        if (!is_reconnectable(e) || settings_.rehearse || reconnects >= std::max(settings_.retries, 1)) throw;
+        if (!is_reconnectable(e) || settings_.rehearse ||
+            reconnects >= std::max(settings_.retries, 1))
+          throw;
         ++reconnects;
-        spdlog::warn("{} backfill: connection lost or server read-only ({}); reconnecting (try {} of {})",
-                     m.filename, statement_error(m, current, e), reconnects, std::max(settings_.retries, 1));
+        spdlog::warn(
+            "{} backfill: connection lost or server read-only ({}); reconnecting (try {} of {})",
+            m.filename, statement_error(m, current, e), reconnects, std::max(settings_.retries, 1));
         std::this_thread::sleep_for(settings_.retry_base * reconnects);
         session_.reconnect();
         history_.prepare(session_.conn());

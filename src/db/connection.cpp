@@ -65,9 +65,9 @@ std::string ConnectionSpec::describe() const {
   const std::string port = get("port");
   const std::string user = get("user");
   const std::string db = get("dbname");
-  return fmt::format("{}{}{}{}{}", user.empty() ? "" : user + "@", host.empty() ? "(default host)" : host,
-                     port.empty() ? "" : ":" + port, db.empty() ? "" : "/" + db,
-                     iam ? " (IAM auth)" : "");
+  return fmt::format("{}{}{}{}{}", user.empty() ? "" : user + "@",
+                     host.empty() ? "(default host)" : host, port.empty() ? "" : ":" + port,
+                     db.empty() ? "" : "/" + db, iam ? " (IAM auth)" : "");
 }
 
 std::string to_conninfo(const std::vector<std::pair<std::string, std::string>>& params) {
@@ -83,7 +83,8 @@ std::string to_conninfo(const std::vector<std::pair<std::string, std::string>>& 
   return out;
 }
 
-ConnectionSpec connection_spec(const Environment* env, const std::string& url, const EnvLookup& vars) {
+ConnectionSpec connection_spec(const Environment* env, const std::string& url,
+                               const EnvLookup& vars) {
   ConnectionSpec spec;
   std::string source_url = url;
   std::string origin = "--url";
@@ -96,8 +97,9 @@ ConnectionSpec connection_spec(const Environment* env, const std::string& url, c
       source_url = *v;
       origin = "DATABASE_URL";
     } else if (!vars("PGHOST") && !vars("PGDATABASE") && !vars("PGSERVICE")) {
-      throw usage_error("no database to connect to: pass --url, set DATABASE_URL, or define an "
-                        "environment in tide.yaml");
+      throw usage_error(
+          "no database to connect to: pass --url, set DATABASE_URL, or define an "
+          "environment in tide.yaml");
     }
   }
   if (!source_url.empty()) parse_conninfo_into(spec, source_url, origin);
@@ -119,10 +121,11 @@ ConnectionSpec connection_spec(const Environment* env, const std::string& url, c
     const std::string sslmode = spec.get("sslmode");
     if (sslmode.empty()) set_param(spec, "sslmode", "verify-full");
     if (sslmode == "disable" || sslmode == "allow") {
-      throw usage_error(fmt::format("{}: auth: iam refuses to send an IAM token with sslmode={}: "
-                                    "the token must only travel over TLS (use verify-full with "
-                                    "the RDS CA bundle)",
-                                    where, sslmode));
+      throw usage_error(
+          fmt::format("{}: auth: iam refuses to send an IAM token with sslmode={}: "
+                      "the token must only travel over TLS (use verify-full with "
+                      "the RDS CA bundle)",
+                      where, sslmode));
     }
     spec.iam_target.host = spec.get("host");
     spec.iam_target.user = spec.get("user");
@@ -141,7 +144,8 @@ ConnectionSpec connection_spec(const Environment* env, const std::string& url, c
   return spec;
 }
 
-Session::Session(ConnectionSpec spec, bool read_only) : spec_(std::move(spec)), read_only_(read_only) {
+Session::Session(ConnectionSpec spec, bool read_only)
+    : spec_(std::move(spec)), read_only_(read_only) {
   if (spec_.iam) tokens_ = std::make_unique<aws::RdsTokenProvider>(spec_.iam_target);
   connect();
 }
@@ -159,8 +163,8 @@ void Session::connect() {
     params.erase(std::remove_if(params.begin(), params.end(),
                                 [](const auto& kv) { return kv.first == "options"; }),
                  params.end());
-    params.emplace_back("options", options + (options.empty() ? "" : " ") +
-                                       "-c default_transaction_read_only=on");
+    params.emplace_back(
+        "options", options + (options.empty() ? "" : " ") + "-c default_transaction_read_only=on");
   }
   try {
     notices_.reset();
@@ -168,7 +172,8 @@ void Session::connect() {
     notices_ = std::make_unique<NoticeLogger>(*conn_);
   } catch (const pqxx::broken_connection& e) {
     std::string message = e.what();
-    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+      message.pop_back();
     throw usage_error(fmt::format("cannot connect to {}: {}", spec_.describe(), message));
   }
 }

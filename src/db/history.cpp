@@ -17,7 +17,9 @@ std::string host_name() {
   return buf;
 }
 
-std::string text(const pqxx::field& f) { return f.is_null() ? "" : f.as<std::string>(); }
+std::string text(const pqxx::field& f) {
+  return f.is_null() ? "" : f.as<std::string>();
+}
 
 }  // namespace
 
@@ -138,11 +140,12 @@ const char* save_statement(Phase phase) {
 void History::prepare(pqxx::connection& conn) const {
   // A data-modifying WITH runs to completion whether or not the main statement reads it.
   for (Phase phase : {Phase::kExpand, Phase::kContract}) {
-    conn.prepare(save_statement(phase),
-                 fmt::format("WITH saved AS ({}) INSERT INTO {} (version, name, action, state_before, "
-                             "state_after, duration_ms, client_host, tool_version, detail) "
-                             "VALUES ($1, $2, $9, $10, $4, $5, $7, $8, NULL)",
-                             save_sql(phase), history_table_name()));
+    conn.prepare(
+        save_statement(phase),
+        fmt::format("WITH saved AS ({}) INSERT INTO {} (version, name, action, state_before, "
+                    "state_after, duration_ms, client_host, tool_version, detail) "
+                    "VALUES ($1, $2, $9, $10, $4, $5, $7, $8, NULL)",
+                    save_sql(phase), history_table_name()));
   }
   conn.prepare("tide_remove",
                fmt::format("WITH removed AS (DELETE FROM {} WHERE version = $1) "
@@ -159,10 +162,11 @@ void History::save_and_log(pqxx::transaction_base& tx, const Migration& m, State
                    phase_ms, finished, client_host_, kVersion, action, state_name(before));
 }
 
-void History::remove_and_log(pqxx::transaction_base& tx, const Migration& m, const std::string& action,
-                             State before, State after, long long ms) const {
-  tx.exec_prepared("tide_remove", m.version.text, m.name, action, state_name(before), state_name(after),
-                   ms, client_host_, kVersion);
+void History::remove_and_log(pqxx::transaction_base& tx, const Migration& m,
+                             const std::string& action, State before, State after,
+                             long long ms) const {
+  tx.exec_prepared("tide_remove", m.version.text, m.name, action, state_name(before),
+                   state_name(after), ms, client_host_, kVersion);
 }
 
 void History::save_progress(pqxx::transaction_base& tx, const Migration& m, int section,
@@ -196,7 +200,8 @@ void History::remove(pqxx::transaction_base& tx, const Version& v) const {
   tx.exec_params(fmt::format("DELETE FROM {} WHERE version = $1", quoted_), v.text);
 }
 
-void History::restamp(pqxx::transaction_base& tx, const Version& v, const std::string& checksum) const {
+void History::restamp(pqxx::transaction_base& tx, const Version& v,
+                      const std::string& checksum) const {
   tx.exec_params(fmt::format("UPDATE {} SET checksum = $2, updated_at = clock_timestamp() "
                              "WHERE version = $1",
                              quoted_),

@@ -30,7 +30,8 @@ std::string describe_holder(pqxx::connection& conn, long long key) {
   pqxx::nontransaction tx(conn);
   const auto rows = tx.exec_params(
       "SELECT a.pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), 'local'), "
-      "coalesce(a.usename::text, ''), coalesce(to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS'), '') "
+      "coalesce(a.usename::text, ''), coalesce(to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS'), "
+      "'') "
       "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
       "WHERE l.locktype = 'advisory' AND l.granted AND l.classid::text = $1 "
       "AND l.objid::text = $2 AND l.objsubid = 1",
@@ -67,7 +68,8 @@ void MigrationLock::acquire(pqxx::connection& conn, Millis wait) {
                               "or raise --lock-wait",
                               format_duration(wait), describe_holder(conn, key_)));
     }
-    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(pause, deadline - now));
+    std::this_thread::sleep_for(
+        std::min<std::chrono::steady_clock::duration>(pause, deadline - now));
     pause = std::min(pause * 2, Millis(1000));
   }
 }

@@ -21,7 +21,9 @@ long long ms_since(Clock::time_point start) {
   return std::chrono::duration_cast<Millis>(Clock::now() - start).count();
 }
 
-std::string timeout_setting(Millis d) { return std::to_string(d.count()) + "ms"; }
+std::string timeout_setting(Millis d) {
+  return std::to_string(d.count()) + "ms";
+}
 
 }  // namespace
 
@@ -46,7 +48,8 @@ std::string statement_error(const Migration& m, const Statement* st, const std::
   if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e); sql && !sql->sqlstate().empty()) {
     message += fmt::format(" (SQLSTATE {})", sql->sqlstate());
   }
-  return st ? fmt::format("{}:{}: {}", m.path, st->line, message) : fmt::format("{}: {}", m.path, message);
+  return st ? fmt::format("{}:{}: {}", m.path, st->line, message)
+            : fmt::format("{}: {}", m.path, message);
 }
 
 Runner::Runner(Session& session, const History& history, RunSettings settings)
@@ -104,13 +107,15 @@ void Runner::with_retries(const Step& s, int& attempts, const std::function<void
       return;
     } catch (const pqxx::sql_error& e) {
       if (!is_lock_timeout(e) || attempts > settings_.retries) throw;
-      const double base = static_cast<double>(settings_.retry_base.count()) * (1 << std::min(attempts - 1, 6));
+      const double base =
+          static_cast<double>(settings_.retry_base.count()) * (1 << std::min(attempts - 1, 6));
       const auto pause = Millis(static_cast<long long>(
           std::min(30000.0, base * std::uniform_real_distribution<double>(0.5, 1.5)(rng))));
-      spdlog::warn("{} {}: lock timeout (try {} of {}); another session holds a conflicting lock; "
-                   "retrying in {}",
-                   s.migration->filename, phase_name(s.phase), attempts, settings_.retries + 1,
-                   format_duration(pause));
+      spdlog::warn(
+          "{} {}: lock timeout (try {} of {}); another session holds a conflicting lock; "
+          "retrying in {}",
+          s.migration->filename, phase_name(s.phase), attempts, settings_.retries + 1,
+          format_duration(pause));
       std::this_thread::sleep_for(pause);
     }
   }
@@ -123,11 +128,12 @@ void Runner::record_success(pqxx::transaction_base& tx, const Step& s, long long
   switch (s.phase) {
     case Phase::kExpand:
     case Phase::kBackfill:
-      history_.save_and_log(tx, m, s.state_after, Phase::kExpand, ms, s.state_after != State::kBackfilling,
-                            action, s.state_before);
+      history_.save_and_log(tx, m, s.state_after, Phase::kExpand, ms,
+                            s.state_after != State::kBackfilling, action, s.state_before);
       break;
     case Phase::kContract:
-      history_.save_and_log(tx, m, s.state_after, Phase::kContract, ms, true, action, s.state_before);
+      history_.save_and_log(tx, m, s.state_after, Phase::kContract, ms, true, action,
+                            s.state_before);
       break;
     case Phase::kDown:
       history_.remove_and_log(tx, m, action, s.state_before, s.state_after, ms);
@@ -147,7 +153,8 @@ StepResult Runner::run_in_transaction(const Step& s) {
         // transaction already begun): one round trip fewer per step, same effect.
         std::string settings =
             "SET LOCAL lock_timeout = " +
-            tx.quote(timeout_setting(s.section->lock_timeout.value_or(settings_.lock_timeout))) + ";\n";
+            tx.quote(timeout_setting(s.section->lock_timeout.value_or(settings_.lock_timeout))) +
+            ";\n";
         if (s.section->statement_timeout) {
           settings += "SET LOCAL statement_timeout = " +
                       tx.quote(timeout_setting(*s.section->statement_timeout)) + ";\n";
@@ -178,7 +185,8 @@ StepResult Runner::run_one_by_one(const Step& s) {
   {
     pqxx::work tx(session_.conn());
     history_.mark_failed(tx, m, s.state_before,
-                         fmt::format("interrupted during {} (transaction:false): check the schema", phase_name(s.phase)));
+                         fmt::format("interrupted during {} (transaction:false): check the schema",
+                                     phase_name(s.phase)));
     tx.commit();
   }
   const Statement* current = nullptr;
@@ -207,7 +215,8 @@ StepResult Runner::run_one_by_one(const Step& s) {
     try {
       pqxx::work tx(session_.conn());
       history_.mark_failed(tx, m, s.state_before, r.error);
-      history_.log(tx, m.version, m.name, phase_name(s.phase), s.state_before, State::kFailed, r.ms, r.error);
+      history_.log(tx, m.version, m.name, phase_name(s.phase), s.state_before, State::kFailed, r.ms,
+                   r.error);
       tx.commit();
     } catch (const std::exception& e2) {
       spdlog::error("could not record the failure of {}: {}", m.filename, e2.what());

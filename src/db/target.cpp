@@ -8,7 +8,8 @@
 
 namespace tide {
 
-Target::Target(const ConnectionSpec& spec, const QualifiedName& table, TargetMode mode, Millis lock_wait)
+Target::Target(const ConnectionSpec& spec, const QualifiedName& table, TargetMode mode,
+               Millis lock_wait)
     : session_(spec, mode == TargetMode::kRead),
       history_(table),
       lock_(table),

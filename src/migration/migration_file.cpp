@@ -1,8 +1,8 @@
 // Parsing of one migration file: file name, `-- migrate:SECTION key:value…` markers,
 // section options, statement splitting and checksum. Pure: no file system access.
+#include <fmt/format.h>
 #include <algorithm>
 #include <cctype>
-#include <fmt/format.h>
 #include <sstream>
 
 #include "tide/migration.hpp"
@@ -79,18 +79,20 @@ class FileParser {
     } else if (key == "key" && backfill) {
       s.key = value;
     } else if (key == "batch_size" && backfill) {
-      const bool digits = std::all_of(value.begin(), value.end(),
-                                      [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+      const bool digits = std::all_of(value.begin(), value.end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c));
+      });
       if (!digits || value.size() > 9 || std::stoll(value) <= 0) {
         problem(s.line, fmt::format("option batch_size: '{}' must be a positive integer", value));
       } else {
         s.batch_size = std::stoll(value);
       }
     } else {
-      problem(s.line, fmt::format("unknown option '{}' for section {}{}", key, s.marker,
-                                  backfill ? " (backfill takes table, key, batch_size, "
-                                             "batch_sleep, lock_timeout, statement_timeout)"
-                                           : " (takes transaction, lock_timeout, statement_timeout)"));
+      problem(s.line,
+              fmt::format("unknown option '{}' for section {}{}", key, s.marker,
+                          backfill ? " (backfill takes table, key, batch_size, "
+                                     "batch_sleep, lock_timeout, statement_timeout)"
+                                   : " (takes transaction, lock_timeout, statement_timeout)"));
     }
   }
 
@@ -102,8 +104,9 @@ class FileParser {
     for (const Statement& st : s.statements) {
       const int params = max_param_number(st.sql);
       if (s.keyed() && params != 2) {
-        problem(st.line, "keyed backfill statement must use $1 and $2 (first and last key of "
-                         "the batch), e.g. WHERE id BETWEEN $1 AND $2");
+        problem(st.line,
+                "keyed backfill statement must use $1 and $2 (first and last key of "
+                "the batch), e.g. WHERE id BETWEEN $1 AND $2");
       } else if (!s.keyed() && params != 0) {
         problem(st.line, fmt::format("backfill statement uses ${} but has no table: option; add "
                                      "table:NAME for a keyed backfill",
@@ -132,7 +135,8 @@ class FileParser {
       case Phase::kDown: {
         auto& slot = s.phase == Phase::kContract ? m.contract : m.down;
         if (slot) {
-          problem(s.line, fmt::format("second {} section (first at line {})", s.marker, slot->line));
+          problem(s.line,
+                  fmt::format("second {} section (first at line {})", s.marker, slot->line));
         } else {
           slot = std::move(s);
         }
@@ -150,16 +154,21 @@ class FileParser {
 
 const char* phase_name(Phase p) {
   switch (p) {
-    case Phase::kExpand: return "expand";
-    case Phase::kBackfill: return "backfill";
-    case Phase::kContract: return "contract";
-    case Phase::kDown: return "down";
+    case Phase::kExpand:
+      return "expand";
+    case Phase::kBackfill:
+      return "backfill";
+    case Phase::kContract:
+      return "contract";
+    case Phase::kDown:
+      return "down";
   }
   return "?";
 }
 
 std::string Problem::to_string() const {
-  return line > 0 ? fmt::format("{}:{}: {}", file, line, message) : fmt::format("{}: {}", file, message);
+  return line > 0 ? fmt::format("{}:{}: {}", file, line, message)
+                  : fmt::format("{}: {}", file, message);
 }
 
 bool parse_migration_filename(const std::string& filename, Version& version, std::string& slug) {
@@ -169,7 +178,9 @@ bool parse_migration_filename(const std::string& filename, Version& version, std
   const std::string digits = filename.substr(0, underscore);
   const std::string name = filename.substr(underscore + 1, filename.size() - 4 - underscore - 1);
   auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
-  auto is_slug = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'; };
+  auto is_slug = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  };
   if (name.empty() || !std::all_of(digits.begin(), digits.end(), is_digit) ||
       !std::all_of(name.begin(), name.end(), is_slug)) {
     return false;
@@ -208,7 +219,8 @@ Migration parse_migration(const std::string& path, const std::string& content,
   std::string text;
   text.reserve(content.size());
   for (size_t i = 0; i < content.size(); ++i) {
-    if (!(content[i] == '\r' && i + 1 < content.size() && content[i + 1] == '\n')) text += content[i];
+    if (!(content[i] == '\r' && i + 1 < content.size() && content[i + 1] == '\n'))
+      text += content[i];
   }
 
   struct Pending {
@@ -262,7 +274,8 @@ Migration parse_migration(const std::string& path, const std::string& content,
   std::vector<Statement> preamble;
   std::string error;
   int error_line = 0;
-  const std::string head = text.substr(0, preamble_end == std::string::npos ? text.size() : preamble_end);
+  const std::string head =
+      text.substr(0, preamble_end == std::string::npos ? text.size() : preamble_end);
   if (!split_sql(head, 1, preamble, error, error_line) || !preamble.empty()) {
     parser.problem(preamble.empty() ? error_line : preamble.front().line,
                    "SQL before the first '-- migrate:' marker; only comments and blank lines may "

@@ -23,9 +23,10 @@ const Migration* MigrationSet::find(const Version& v) const {
 MigrationSet load_migrations(const std::string& dir) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
-    throw usage_error(fmt::format("migrations directory '{}' does not exist (set migrations: in "
-                                  "tide.yaml or pass --dir)",
-                                  dir));
+    throw usage_error(
+        fmt::format("migrations directory '{}' does not exist (set migrations: in "
+                    "tide.yaml or pass --dir)",
+                    dir));
   }
   std::vector<std::string> paths;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
@@ -56,9 +57,8 @@ MigrationSet load_migrations(const std::string& dir) {
     const Migration& a = set.migrations[i - 1];
     const Migration& b = set.migrations[i];
     if (a.version == b.version) {
-      set.problems.push_back(Problem{b.path, 0,
-                                     fmt::format("duplicate version {}: also used by {}",
-                                                 b.version.text, a.path)});
+      set.problems.push_back(Problem{
+          b.path, 0, fmt::format("duplicate version {}: also used by {}", b.version.text, a.path)});
     }
   }
   return set;

@@ -36,13 +36,15 @@ std::string migration_slug(const std::string& name) {
   }
   while (!slug.empty() && (slug.back() == '_' || slug.back() == '-')) slug.pop_back();
   if (slug.empty()) {
-    throw usage_error(fmt::format("migration name '{}' has no letters or digits; use e.g. add_body_text", name));
+    throw usage_error(
+        fmt::format("migration name '{}' has no letters or digits; use e.g. add_body_text", name));
   }
   return slug;
 }
 
 Version next_version(const MigrationSet& existing, const std::string& format, std::time_t now) {
-  const Version* newest = existing.migrations.empty() ? nullptr : &existing.migrations.back().version;
+  const Version* newest =
+      existing.migrations.empty() ? nullptr : &existing.migrations.back().version;
   if (format == "sequential") {
     if (!newest) return Version{"0001"};
     std::string next = increment(newest->text);

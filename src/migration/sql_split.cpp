@@ -74,7 +74,8 @@ bool split_sql(const std::string& text, int first_line, std::vector<Statement>& 
     if (start >= end) continue;
     size_t stop = end;
     while (stop > start && std::isspace(static_cast<unsigned char>(text[stop - 1]))) --stop;
-    out.push_back(Statement{text.substr(start, stop - start), first_line + lines_before(text, start)});
+    out.push_back(
+        Statement{text.substr(start, stop - start), first_line + lines_before(text, start)});
   }
   pg_query_free_split_result(result);
   return true;

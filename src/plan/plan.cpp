@@ -40,7 +40,8 @@ void add_backfills(Plan& plan, const Migration& m, int first, const Record* resu
       s.resume_rows = resume->backfill_rows;
     }
     s.state_before = State::kBackfilling;
-    s.state_after = i + 1 < static_cast<int>(m.backfills.size()) ? State::kBackfilling : final_state;
+    s.state_after =
+        i + 1 < static_cast<int>(m.backfills.size()) ? State::kBackfilling : final_state;
     plan.steps.push_back(s);
   }
 }
@@ -59,12 +60,18 @@ Step contract_step(const Migration& m) {
 
 const char* state_name(State s) {
   switch (s) {
-    case State::kPending: return "pending";
-    case State::kBackfilling: return "backfilling";
-    case State::kApplied: return "applied";
-    case State::kExpanded: return "expanded";
-    case State::kContracted: return "contracted";
-    case State::kFailed: return "failed";
+    case State::kPending:
+      return "pending";
+    case State::kBackfilling:
+      return "backfilling";
+    case State::kApplied:
+      return "applied";
+    case State::kExpanded:
+      return "expanded";
+    case State::kContracted:
+      return "contracted";
+    case State::kFailed:
+      return "failed";
   }
   return "?";
 }
@@ -89,16 +96,19 @@ std::vector<Problem> check_history(const MigrationSet& files, const std::vector<
     const Migration* m = files.find(r.version);
     const std::string where = m ? m->path : fmt::format("version {}", r.version.text);
     if (r.state == State::kFailed) {
-      problems.push_back(Problem{where, 0, fmt::format(
-          "migration {} failed part-way{}; the database may be half-changed: finish or revert it "
-          "by hand, then run `tide repair`",
-          r.version.text, r.error.empty() ? "" : " (" + r.error + ")")});
+      problems.push_back(
+          Problem{where, 0,
+                  fmt::format("migration {} failed part-way{}; the database may be half-changed: "
+                              "finish or revert it "
+                              "by hand, then run `tide repair`",
+                              r.version.text, r.error.empty() ? "" : " (" + r.error + ")")});
     }
     if (m && m->checksum != r.checksum) {
-      problems.push_back(Problem{where, 0, fmt::format(
-          "checksum changed since it was applied (recorded {}…, file {}…): restore the file, or "
-          "run `tide repair` if the change is intended",
-          r.checksum.substr(0, 12), m->checksum.substr(0, 12))});
+      problems.push_back(Problem{where, 0,
+                                 fmt::format("checksum changed since it was applied (recorded {}…, "
+                                             "file {}…): restore the file, or "
+                                             "run `tide repair` if the change is intended",
+                                             r.checksum.substr(0, 12), m->checksum.substr(0, 12))});
     }
     if (!newest || newest->version < r.version) newest = &r;
   }
@@ -106,10 +116,12 @@ std::vector<Problem> check_history(const MigrationSet& files, const std::vector<
     const RecordIndex index = index_records(records);
     for (const auto& m : files.migrations) {
       if (m.version < newest->version && !find(index, m.version)) {
-        problems.push_back(Problem{m.path, 0, fmt::format(
-            "pending migration {} is older than the newest recorded one ({}): out of order; "
-            "renumber it, or pass --allow-out-of-order (config out_of_order: true)",
-            m.version.text, newest->version.text)});
+        problems.push_back(Problem{
+            m.path, 0,
+            fmt::format(
+                "pending migration {} is older than the newest recorded one ({}): out of order; "
+                "renumber it, or pass --allow-out-of-order (config out_of_order: true)",
+                m.version.text, newest->version.text)});
       }
     }
   }
@@ -154,16 +166,17 @@ Plan plan_contract(const MigrationSet& files, const std::vector<Record>& records
   for (const Record* r : expanded) {
     const Migration* m = files.find(r->version);
     if (!m || !m->contract) {
-      throw validation_error(fmt::format(
-          "cannot contract {}_{}: {}", r->version.text, r->name,
-          m ? "its file has no contract section" : "its file is missing"));
+      throw validation_error(
+          fmt::format("cannot contract {}_{}: {}", r->version.text, r->name,
+                      m ? "its file has no contract section" : "its file is missing"));
     }
     plan.steps.push_back(contract_step(*m));
   }
   return plan;
 }
 
-Plan plan_down(const MigrationSet& files, const std::vector<Record>& records, const DownOptions& o) {
+Plan plan_down(const MigrationSet& files, const std::vector<Record>& records,
+               const DownOptions& o) {
   Plan plan;
   plan.command = "down";
   std::vector<const Record*> done;
@@ -184,8 +197,8 @@ Plan plan_down(const MigrationSet& files, const std::vector<Record>& records, co
     const Migration* m = files.find(r->version);
     if (!m) throw validation_error(fmt::format("cannot revert {}: its file is missing", label));
     if (!m->down) {
-      throw validation_error(fmt::format("cannot revert {}: {} has no -- migrate:down section",
-                                         label, m->path));
+      throw validation_error(
+          fmt::format("cannot revert {}: {} has no -- migrate:down section", label, m->path));
     }
     Step s;
     s.migration = m;

@@ -38,7 +38,9 @@ std::string commented(const std::string& sql) {
   return out + ";";
 }
 
-std::string quoted_ms(Millis d) { return fmt::format("'{}ms'", d.count()); }
+std::string quoted_ms(Millis d) {
+  return fmt::format("'{}ms'", d.count());
+}
 
 std::string backfill_summary(const Step& s) {
   const Section& sec = *s.section;
@@ -66,9 +68,12 @@ std::string step_label(const Step& s) {
 
 const char* outcome_name(StepResult::Outcome o) {
   switch (o) {
-    case StepResult::Outcome::kDone: return "ok";
-    case StepResult::Outcome::kFailed: return "failed";
-    case StepResult::Outcome::kNotRehearsed: return "not rehearsed";
+    case StepResult::Outcome::kDone:
+      return "ok";
+    case StepResult::Outcome::kFailed:
+      return "failed";
+    case StepResult::Outcome::kNotRehearsed:
+      return "not rehearsed";
   }
   return "?";
 }
@@ -76,7 +81,9 @@ const char* outcome_name(StepResult::Outcome o) {
 nlohmann::json text_or_null(const std::string& s) {
   return s.empty() ? nlohmann::json() : nlohmann::json(s);
 }
-nlohmann::json ms_or_null(long long v) { return v < 0 ? nlohmann::json() : nlohmann::json(v); }
+nlohmann::json ms_or_null(long long v) {
+  return v < 0 ? nlohmann::json() : nlohmann::json(v);
+}
 
 }  // namespace
 
@@ -123,7 +130,8 @@ std::string render_plan_sql(const Plan& plan, const PlanContext& ctx) {
     }
     out += fmt::format("SET {}lock_timeout = {};\n", local, quoted_ms(lock_timeout));
     if (sec.statement_timeout) {
-      out += fmt::format("SET {}statement_timeout = {};\n", local, quoted_ms(*sec.statement_timeout));
+      out +=
+          fmt::format("SET {}statement_timeout = {};\n", local, quoted_ms(*sec.statement_timeout));
     }
     for (const auto& st : sec.statements) out += terminated(st.sql) + "\n";
     if (sec.transactional) {
@@ -212,13 +220,14 @@ std::string render_status_text(const std::vector<StatusRow>& rows, bool color) {
 nlohmann::json status_json(const std::vector<StatusRow>& rows) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& r : rows) {
-    nlohmann::json j = {{"version", r.version.text},
-                        {"name", r.name},
-                        {"state", state_name(r.state)},
-                        {"changed", r.changed},
-                        {"missing", r.missing},
-                        {"two_phase", r.two_phase},
-                        {"file", r.migration ? nlohmann::json(r.migration->path) : nlohmann::json()}};
+    nlohmann::json j = {
+        {"version", r.version.text},
+        {"name", r.name},
+        {"state", state_name(r.state)},
+        {"changed", r.changed},
+        {"missing", r.missing},
+        {"two_phase", r.two_phase},
+        {"file", r.migration ? nlohmann::json(r.migration->path) : nlohmann::json()}};
     if (r.record) {
       j["expanded_at"] = text_or_null(r.record->expanded_at);
       j["expand_ms"] = ms_or_null(r.record->expand_ms);
@@ -237,7 +246,9 @@ nlohmann::json status_json(const std::vector<StatusRow>& rows) {
 
 std::string render_run_text(const Plan& plan, const RunReport& report, bool rehearse, bool color) {
   if (plan.steps.empty()) {
-    const char* verb = plan.command == "up" ? "apply" : plan.command == "down" ? "revert" : "contract";
+    const char* verb = plan.command == "up"     ? "apply"
+                       : plan.command == "down" ? "revert"
+                                                : "contract";
     return fmt::format("nothing to {}\n", verb);
   }
   std::vector<std::vector<std::string>> table;
@@ -252,8 +263,9 @@ std::string render_run_text(const Plan& plan, const RunReport& report, bool rehe
     }
     if (r.rows >= 0) detail += fmt::format(" ({} rows)", r.rows);
     if (r.attempts > 1) detail += fmt::format(" after {} tries", r.attempts);
-    table.push_back({step_label(s), phase_name(s.phase), paint(outcome_name(r.outcome), code, color),
-                     fmt::format("{}ms", r.ms), detail});
+    table.push_back({step_label(s), phase_name(s.phase),
+                     paint(outcome_name(r.outcome), code, color), fmt::format("{}ms", r.ms),
+                     detail});
   }
   std::string out = render_table(table);
   for (const auto& r : report.results) {
@@ -280,8 +292,10 @@ nlohmann::json run_json(const Plan& plan, const RunReport& report, bool rehearse
                                                        : nlohmann::json()},
                      {"error", text_or_null(r.error)}});
   }
-  return {{"command", plan.command}, {"rehearse", rehearse},
-          {"ok", report.ok()},       {"planned_steps", plan.steps.size()},
+  return {{"command", plan.command},
+          {"rehearse", rehearse},
+          {"ok", report.ok()},
+          {"planned_steps", plan.steps.size()},
           {"steps", steps}};
 }
 

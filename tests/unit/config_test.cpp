@@ -1,10 +1,10 @@
 // Unit tests for src/config/config.cpp.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <unistd.h>
 
 #include "tide/config.hpp"
 #include "tide/error.hpp"
@@ -100,7 +100,8 @@ TEST_CASE("config errors name the line and key") {
   CHECK_THAT(error_of("lock_timeout: soon\n"), Catch::Contains("lock_timeout"));
   CHECK_THAT(error_of("environments:\n  a:\n    auth: kerberos\n"), Catch::Contains("auth"));
   CHECK_THAT(error_of("key: [unclosed\n"), Catch::Contains("invalid YAML"));
-  CHECK_THAT(error_of("default_env: x\nenvironments:\n  a:\n    url: u\n"), Catch::Contains("default_env"));
+  CHECK_THAT(error_of("default_env: x\nenvironments:\n  a:\n    url: u\n"),
+             Catch::Contains("default_env"));
   CHECK_THAT(error_of("table: a.b.c\n"), Catch::Contains("a.b.c"));
 }
 
@@ -113,7 +114,8 @@ TEST_CASE("lint_rules sets per-rule severities and rejects unknown rules") {
   CHECK(c.lint_rules.at("unbatched-update") == "error");
   CHECK_THAT(error_of("lint_rules:\n  no-such-rule: off\n"),
              Catch::Contains("tide.yaml:2") && Catch::Contains("no-such-rule"));
-  CHECK_THAT(error_of("lint_rules:\n  lock-table: loud\n"), Catch::Contains("lint_rules.lock-table"));
+  CHECK_THAT(error_of("lint_rules:\n  lock-table: loud\n"),
+             Catch::Contains("lint_rules.lock-table"));
 }
 
 TEST_CASE("environment selection without a default") {

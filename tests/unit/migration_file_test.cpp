@@ -43,9 +43,10 @@ TEST_CASE("versions compare as numbers, keep their text") {
 
 TEST_CASE("dbmate up/down files parse as plain migrations") {
   std::vector<Problem> problems;
-  auto m = parse("-- a comment\n\n-- migrate:up\nCREATE TABLE t (id int);\n"
-                 "INSERT INTO t VALUES (1);\n-- migrate:down\nDROP TABLE t;\n",
-                 problems);
+  auto m = parse(
+      "-- a comment\n\n-- migrate:up\nCREATE TABLE t (id int);\n"
+      "INSERT INTO t VALUES (1);\n-- migrate:down\nDROP TABLE t;\n",
+      problems);
   INFO(all(problems));
   REQUIRE(problems.empty());
   CHECK(m.expand.marker == "up");
@@ -159,9 +160,10 @@ TEST_CASE("bad files are reported with their line") {
     REQUIRE(problems.size() == 1);
   }
   SECTION("batch_size without table") {
-    parse("-- migrate:up\nSELECT 1;\n-- migrate:backfill batch_size:10\nUPDATE t SET x=1 "
-          "WHERE x IS NULL;\n",
-          problems);
+    parse(
+        "-- migrate:up\nSELECT 1;\n-- migrate:backfill batch_size:10\nUPDATE t SET x=1 "
+        "WHERE x IS NULL;\n",
+        problems);
     REQUIRE(problems.size() == 1);
   }
   SECTION("junk bytes") {

@@ -72,11 +72,13 @@ TEST_CASE_METHOD(Fixture, "up skips what is done and resumes a backfill where it
   backfilling.backfill_rows = 4200;
   const std::vector<Record> records{record(m(0), State::kApplied), backfilling};
   const Plan plan = plan_up(files, records, {});
-  REQUIRE(describe(plan) == std::vector<std::string>{"0002 backfill -> expanded", "0003 expand -> applied"});
+  REQUIRE(describe(plan) ==
+          std::vector<std::string>{"0002 backfill -> expanded", "0003 expand -> applied"});
   CHECK(plan.steps[0].resume_after_key == std::optional<std::string>("4200"));
   CHECK(plan.steps[0].resume_rows == 4200);
-  CHECK(plan_up(files, {record(m(0), State::kApplied), record(m(1), State::kExpanded),
-                        record(m(2), State::kApplied)},
+  CHECK(plan_up(files,
+                {record(m(0), State::kApplied), record(m(1), State::kExpanded),
+                 record(m(2), State::kApplied)},
                 {})
             .steps.empty());
 }
@@ -91,7 +93,8 @@ TEST_CASE_METHOD(Fixture, "contract takes expanded migrations in version order")
 TEST_CASE_METHOD(Fixture, "down reverts newest first and refuses contracted migrations") {
   const std::vector<Record> records{record(m(0), State::kApplied), record(m(1), State::kExpanded),
                                     record(m(2), State::kApplied)};
-  CHECK(describe(plan_down(files, records, {})) == std::vector<std::string>{"0003 down -> pending"});
+  CHECK(describe(plan_down(files, records, {})) ==
+        std::vector<std::string>{"0003 down -> pending"});
   DownOptions two;
   two.steps = 2;
   CHECK(describe(plan_down(files, records, two)) ==
@@ -100,7 +103,8 @@ TEST_CASE_METHOD(Fixture, "down reverts newest first and refuses contracted migr
   to.to = Version{"1"};
   CHECK(plan_down(files, records, to).steps.size() == 2);
 
-  const std::vector<Record> contracted{record(m(0), State::kApplied), record(m(1), State::kContracted)};
+  const std::vector<Record> contracted{record(m(0), State::kApplied),
+                                       record(m(1), State::kContracted)};
   try {
     plan_down(files, contracted, {});
     FAIL("expected a refusal");
@@ -155,7 +159,9 @@ TEST_CASE_METHOD(Fixture, "the dry-run script shows every phase with its SQL") {
   o.contract = true;
   const Plan plan = plan_up(files, {}, o);
   const std::string sql = render_plan_sql(plan, PlanContext{"me@db:5432/app", Millis(5000)});
-  CHECK_THAT(sql, Catch::Contains("BEGIN;\nSET LOCAL lock_timeout = '5000ms';\nCREATE TABLE t (id int);\nCOMMIT;"));
+  CHECK_THAT(sql,
+             Catch::Contains(
+                 "BEGIN;\nSET LOCAL lock_timeout = '5000ms';\nCREATE TABLE t (id int);\nCOMMIT;"));
   CHECK_THAT(sql, Catch::Contains("--   UPDATE t SET c = 1 WHERE id BETWEEN $1 AND $2;"));
   CHECK_THAT(sql, Catch::Contains("ALTER TABLE t DROP COLUMN old;"));
   const auto json = plan_json(plan, PlanContext{"me@db:5432/app", Millis(5000)});

@@ -23,7 +23,8 @@ struct ConnectionSpec {
 
 // Builds the libpq parameters for `env` (may be null), with `url` (from --url or
 // $DATABASE_URL) overriding the environment's url. Throws exit-2 errors naming what is wrong.
-ConnectionSpec connection_spec(const Environment* env, const std::string& url, const EnvLookup& vars);
+ConnectionSpec connection_spec(const Environment* env, const std::string& url,
+                               const EnvLookup& vars);
 
 // A libpq conninfo string with values quoted as libpq wants them.
 std::string to_conninfo(const std::vector<std::pair<std::string, std::string>>& params);

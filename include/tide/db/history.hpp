@@ -48,7 +48,8 @@ class History {
   // save() + log() of the same step (state `state`, from `before`) in one statement, so a
   // step's bookkeeping costs one round trip: the same rows as calling both.
   void save_and_log(pqxx::transaction_base& tx, const Migration& m, State state, Phase phase,
-                    long long phase_ms, bool finished, const std::string& action, State before) const;
+                    long long phase_ms, bool finished, const std::string& action,
+                    State before) const;
   // remove() + log() (detail empty) in one statement.
   void remove_and_log(pqxx::transaction_base& tx, const Migration& m, const std::string& action,
                       State before, State after, long long ms) const;

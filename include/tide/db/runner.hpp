@@ -26,7 +26,7 @@ struct RunSettings {
   Millis lock_timeout{5000};  // for sections without their own lock_timeout
   int retries = 5;            // retries after the first try, on lock timeouts and lost connections
   Millis retry_base{500};     // first backoff; doubles each retry, with jitter
-  bool rehearse = false;  // run transactional steps in one transaction, rolled back at the end
+  bool rehearse = false;      // run transactional steps in one transaction, rolled back at the end
   std::function<void(const BackfillProgress&)> on_progress;
   std::function<void()> on_reconnect;  // after a reconnect: take the migration lock again
 };
