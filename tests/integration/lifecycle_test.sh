@@ -125,6 +125,21 @@ contains "$(cat "$WORK/bg.err")" "reconnecting"
 equals "$(state_of 0001)" expanded
 equals "$(q 'SELECT count(*) FROM messages WHERE n <> 1 OR body_text IS NULL')" 0
 
+scenario "after a failover turned the old writer read-only (25006), the backfill reconnects and finishes"
+write_split_messages 60000 500 5ms
+"$TIDE_BIN" up >"$WORK/bg.out" 2>"$WORK/bg.err" &
+runner=$!
+wait_for_backfill_rows 5000
+# New sessions of this database are read-only, as on a demoted Aurora writer; drop tide's session.
+psql -X -q -d postgres -c "ALTER DATABASE $DB SET default_transaction_read_only = on"
+q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'tide'" >/dev/null
+sleep 1.5
+psql -X -q -d postgres -c "ALTER DATABASE $DB RESET default_transaction_read_only"
+wait "$runner" || fail "tide did not survive the failover: $(cat "$WORK/bg.err")"
+contains "$(cat "$WORK/bg.err")" "25006"
+equals "$(state_of 0001)" expanded
+equals "$(q 'SELECT count(*) FROM messages WHERE n <> 1 OR body_text IS NULL')" 0
+
 scenario "a held lock makes tide retry, then succeed once it is released"
 hold_hot_table 1.5
 expect 0 up
