@@ -191,7 +191,9 @@ bool Session::in_recovery() {
 
 bool is_reconnectable(const std::exception& e) {
   if (dynamic_cast<const pqxx::broken_connection*>(&e)) return true;
-  if (dynamic_cast<const pqxx::in_doubt_error*>(&e)) return false;
+  // The connection broke during COMMIT: callers reload their progress from the metadata
+  // record, which committed (or not) with the work, so the doubt is resolved there.
+  if (dynamic_cast<const pqxx::in_doubt_error*>(&e)) return true;
   if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
     const std::string& state = sql->sqlstate();
     return state == "25006" || state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" ||

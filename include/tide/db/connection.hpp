@@ -50,8 +50,9 @@ class Session {
   std::unique_ptr<pqxx::errorhandler> notices_;
 };
 
-// True for errors after which a new connection may succeed: the connection broke, the
-// server shut down, or (after an Aurora failover) the writer became read-only (25006).
+// True for errors after which a new connection may succeed: the connection broke (even
+// during COMMIT), the server shut down, or (after an Aurora failover) the writer became
+// read-only (25006).
 bool is_reconnectable(const std::exception& e);
 
 }  // namespace tide
