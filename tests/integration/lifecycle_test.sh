@@ -34,6 +34,23 @@ wait_for_backfill_rows() {
   fail "the backfill did not reach $1 rows"
 }
 
+# Starts `tide up` of a 60,000-row keyed backfill in the background ($runner) and returns once
+# 5,000 rows are done, so a scenario can disturb it mid-way.
+start_slow_backfill() {
+  write_split_messages 60000 500 5ms
+  "$TIDE_BIN" up >"$WORK/bg.out" 2>"$WORK/bg.err" &
+  runner=$!
+  wait_for_backfill_rows 5000
+}
+
+# The background run finished by itself, logged LOG_TEXT on the way, and did every row once.
+expect_backfill_survived() {
+  wait "$runner" || fail "tide did not survive: $(cat "$WORK/bg.err")"
+  contains "$(cat "$WORK/bg.err")" "$1"
+  equals "$(state_of 0001)" expanded
+  equals "$(q 'SELECT count(*) FROM messages WHERE n <> 1 OR body_text IS NULL')" 0
+}
+
 # A table `hot` whose ACCESS EXCLUSIVE lock another session holds for SECONDS (in the
 # background; its pid is in $holder), and a migration that needs that lock.
 hold_hot_table() {
@@ -95,10 +112,7 @@ equals "$(state_of 0001)" applied
 equals "$(q 'SELECT count(*) FROM t WHERE n <> 1')" 0
 
 scenario "kill -9 during a backfill, then a rerun resumes: no row twice, none skipped"
-write_split_messages 60000 500 5ms
-"$TIDE_BIN" up >/dev/null 2>&1 &
-runner=$!
-wait_for_backfill_rows 5000
+start_slow_backfill
 kill -9 "$runner"
 wait "$runner" 2>/dev/null || true
 equals "$(state_of 0001)" backfilling
@@ -115,30 +129,18 @@ equals "$(state_of 0001)" expanded
 equals "$(q 'SELECT count(*) FROM messages WHERE n <> 1 OR body_text IS NULL')" 0
 
 scenario "a lost connection during a backfill reconnects, takes the lock again and finishes"
-write_split_messages 60000 500 5ms
-"$TIDE_BIN" up >"$WORK/bg.out" 2>"$WORK/bg.err" &
-runner=$!
-wait_for_backfill_rows 5000
+start_slow_backfill
 equals "$(q "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'tide'")" 1
-wait "$runner" || fail "tide did not survive the lost connection: $(cat "$WORK/bg.err")"
-contains "$(cat "$WORK/bg.err")" "reconnecting"
-equals "$(state_of 0001)" expanded
-equals "$(q 'SELECT count(*) FROM messages WHERE n <> 1 OR body_text IS NULL')" 0
+expect_backfill_survived "reconnecting"
 
 scenario "after a failover turned the old writer read-only (25006), the backfill reconnects and finishes"
-write_split_messages 60000 500 5ms
-"$TIDE_BIN" up >"$WORK/bg.out" 2>"$WORK/bg.err" &
-runner=$!
-wait_for_backfill_rows 5000
+start_slow_backfill
 # New sessions of this database are read-only, as on a demoted Aurora writer; drop tide's session.
 psql -X -q -d postgres -c "ALTER DATABASE $DB SET default_transaction_read_only = on"
 q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'tide'" >/dev/null
 sleep 1.5
 psql -X -q -d postgres -c "ALTER DATABASE $DB RESET default_transaction_read_only"
-wait "$runner" || fail "tide did not survive the failover: $(cat "$WORK/bg.err")"
-contains "$(cat "$WORK/bg.err")" "25006"
-equals "$(state_of 0001)" expanded
-equals "$(q 'SELECT count(*) FROM messages WHERE n <> 1 OR body_text IS NULL')" 0
+expect_backfill_survived "25006"
 
 scenario "a held lock makes tide retry, then succeed once it is released"
 hold_hot_table 1.5
