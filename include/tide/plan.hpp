@@ -38,6 +38,13 @@ struct DownOptions {
   std::optional<Version> to;  // revert everything newer than this version
 };
 
+// The SET statements (without ';') that put a section's timeouts in force: lock_timeout
+// always (the section's, else `default_lock_timeout`), statement_timeout when the section sets
+// one. `local`: SET LOCAL, for a transaction; otherwise session-wide, undone by reset_timeouts().
+std::vector<std::string> timeout_settings(const Section& section, Millis default_lock_timeout,
+                                          bool local);
+std::vector<std::string> reset_timeouts(const Section& section);
+
 // Problems that stop up/contract/down: changed checksums, failed records, out-of-order pending
 // migrations (unless allowed). Missing files are not problems here (status shows them).
 std::vector<Problem> check_history(const MigrationSet& files, const std::vector<Record>& records,

@@ -83,12 +83,7 @@ StepResult Runner::run_backfill(const Step& s) {
     long long changed = 0;
     // One batch in `tx`; false when there is nothing left to do.
     auto run_batch = [&](pqxx::transaction_base& tx) {
-      tx.exec("SET LOCAL lock_timeout = '" +
-              std::to_string(sec.lock_timeout.value_or(settings_.lock_timeout).count()) + "ms'");
-      if (sec.statement_timeout) {
-        tx.exec("SET LOCAL statement_timeout = '" + std::to_string(sec.statement_timeout->count()) +
-                "ms'");
-      }
+      for (const auto& set : timeout_settings(sec, settings_.lock_timeout, true)) tx.exec(set);
       if (sec.keyed()) {
         const auto b = last_key ? tx.exec_params(bounds_next, *last_key) : tx.exec(bounds_first);
         if (b[0][0].is_null()) return false;

@@ -21,10 +21,6 @@ long long ms_since(Clock::time_point start) {
   return std::chrono::duration_cast<Millis>(Clock::now() - start).count();
 }
 
-std::string timeout_setting(Millis d) {
-  return std::to_string(d.count()) + "ms";
-}
-
 }  // namespace
 
 bool RunReport::ok() const {
@@ -151,13 +147,9 @@ StepResult Runner::run_in_transaction(const Step& s) {
       transact([&](pqxx::transaction_base& tx) {
         // The SET LOCALs travel with the first statement (one simple query, inside the
         // transaction already begun): one round trip fewer per step, same effect.
-        std::string settings =
-            "SET LOCAL lock_timeout = " +
-            tx.quote(timeout_setting(s.section->lock_timeout.value_or(settings_.lock_timeout))) +
-            ";\n";
-        if (s.section->statement_timeout) {
-          settings += "SET LOCAL statement_timeout = " +
-                      tx.quote(timeout_setting(*s.section->statement_timeout)) + ";\n";
+        std::string settings;
+        for (const auto& set : timeout_settings(*s.section, settings_.lock_timeout, true)) {
+          settings += set + ";\n";
         }
         for (const Statement& st : s.section->statements) {
           current = &st;
@@ -195,10 +187,9 @@ StepResult Runner::run_one_by_one(const Step& s) {
     n.exec(sql);
   };
   try {
-    const auto lock_timeout = s.section->lock_timeout.value_or(settings_.lock_timeout);
-    session_exec("SET lock_timeout = '" + timeout_setting(lock_timeout) + "'");
-    session_exec("SET statement_timeout = '" +
-                 timeout_setting(s.section->statement_timeout.value_or(Millis(0))) + "'");
+    for (const auto& set : timeout_settings(*s.section, settings_.lock_timeout, false)) {
+      session_exec(set);
+    }
     for (const Statement& st : s.section->statements) {
       current = &st;
       int attempts = 0;
@@ -206,8 +197,7 @@ StepResult Runner::run_one_by_one(const Step& s) {
       r.attempts = std::max(r.attempts, attempts);
     }
     current = nullptr;
-    session_exec("RESET lock_timeout");
-    session_exec("RESET statement_timeout");
+    for (const auto& reset : reset_timeouts(*s.section)) session_exec(reset);
   } catch (const std::exception& e) {
     r.outcome = StepResult::Outcome::kFailed;
     r.error = statement_error(m, current, e);

@@ -84,6 +84,25 @@ std::optional<State> parse_state(const std::string& s) {
   return std::nullopt;
 }
 
+std::vector<std::string> timeout_settings(const Section& section, Millis default_lock_timeout,
+                                          bool local) {
+  const char* scope = local ? "LOCAL " : "";
+  std::vector<std::string> out{
+      fmt::format("SET {}lock_timeout = '{}ms'", scope,
+                  section.lock_timeout.value_or(default_lock_timeout).count())};
+  if (section.statement_timeout) {
+    out.push_back(
+        fmt::format("SET {}statement_timeout = '{}ms'", scope, section.statement_timeout->count()));
+  }
+  return out;
+}
+
+std::vector<std::string> reset_timeouts(const Section& section) {
+  std::vector<std::string> out{"RESET lock_timeout"};
+  if (section.statement_timeout) out.push_back("RESET statement_timeout");
+  return out;
+}
+
 State state_after_expand(const Migration& m) {
   return m.two_phase() ? State::kExpanded : State::kApplied;
 }

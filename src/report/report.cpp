@@ -38,10 +38,6 @@ std::string commented(const std::string& sql) {
   return out + ";";
 }
 
-std::string quoted_ms(Millis d) {
-  return fmt::format("'{}ms'", d.count());
-}
-
 std::string backfill_summary(const Step& s) {
   const Section& sec = *s.section;
   std::string text;
@@ -114,7 +110,6 @@ std::string render_plan_sql(const Plan& plan, const PlanContext& ctx) {
   if (plan.steps.empty()) return out + "-- nothing to do\n";
   for (const Step& s : plan.steps) {
     const Section& sec = *s.section;
-    const Millis lock_timeout = sec.lock_timeout.value_or(ctx.lock_timeout);
     out += fmt::format("\n-- {} · {} · {}:{} · then {}\n", step_label(s), phase_name(s.phase),
                        s.migration->path, sec.line, state_name(s.state_after));
     if (s.phase == Phase::kBackfill) {
@@ -122,23 +117,19 @@ std::string render_plan_sql(const Plan& plan, const PlanContext& ctx) {
       for (const auto& st : sec.statements) out += commented(st.sql) + "\n";
       continue;
     }
-    const char* local = sec.transactional ? "LOCAL " : "";
     if (sec.transactional) {
       out += "BEGIN;\n";
     } else {
       out += "-- transaction:false: statements run one by one, outside a transaction\n";
     }
-    out += fmt::format("SET {}lock_timeout = {};\n", local, quoted_ms(lock_timeout));
-    if (sec.statement_timeout) {
-      out +=
-          fmt::format("SET {}statement_timeout = {};\n", local, quoted_ms(*sec.statement_timeout));
+    for (const auto& set : timeout_settings(sec, ctx.lock_timeout, sec.transactional)) {
+      out += set + ";\n";
     }
     for (const auto& st : sec.statements) out += terminated(st.sql) + "\n";
     if (sec.transactional) {
       out += "COMMIT;\n";
     } else {
-      out += "RESET lock_timeout;\n";
-      if (sec.statement_timeout) out += "RESET statement_timeout;\n";
+      for (const auto& reset : reset_timeouts(sec)) out += reset + ";\n";
     }
   }
   return out;
