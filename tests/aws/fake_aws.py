@@ -6,12 +6,18 @@ Plays STS (POST /: AssumeRole, AssumeRoleWithWebIdentity), ECS container credent
 Binds port 0 and prints the port on the first line of stdout.
 
 Behaviour per service, from arguments or changed later with GET /_control?sts=error&...:
-  sts   ok | error | error_echo | malformed | http500 | slow
-  ecs   ok | malformed | slow | http500
-  imds  ok | v1 | norole | malformed | slow | notsuccess
-  expires_in  seconds until the returned credentials expire (default 3600)
+  sts   ok | error | error_echo | malformed | http500 | slow | throttle | hang | blackhole
+  ecs   ok | malformed | slow | http500 | hang | blackhole
+  imds  ok | v1 | norole | malformed | slow | notsuccess | http500 | hang | blackhole
+  expires_in  seconds until the returned credentials expire (default 3600; negative: expired)
+  expired_first  this many credentials are handed out already expired, then fresh ones
   delay       seconds a `slow` answer waits (default 5)
   ecs_auth    Authorization value ECS requires (default: none required)
+  sts_fail, ecs_fail, imds_fail   fail this many requests first (then behave as set), with
+  fail_with   http500 (default) | throttle (STS: HTTP 400 <Code>Throttling</Code>)
+Failure modes: `throttle` answers STS's Throttling error every time; `hang` waits 60 s before
+answering; `blackhole` reads the request and never answers (the connection stays open).
+GET /_control?reset=1 restores the defaults, empties the log and restarts the numbering.
 Every request is recorded; GET /_log returns them as a JSON list (action, role_arn,
 session_name, web_identity_token, authorization, path, method).
 Credentials are numbered (ASIAFAKE00000001, ...) so tests can see refreshes.
@@ -26,8 +32,11 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 STATE = {"sts": "ok", "ecs": "ok", "imds": "ok", "expires_in": "3600", "delay": "5",
-         "ecs_auth": ""}
+         "ecs_auth": "", "sts_fail": "0", "ecs_fail": "0", "imds_fail": "0",
+         "fail_with": "http500", "expired_first": "0"}
+DEFAULTS = dict(STATE)
 LOG = []
+STOP = threading.Event()
 COUNTER = [0]
 LOCK = threading.Lock()
 IMDS_TOKEN = "fake-imds-session-token-0123456789"
@@ -37,8 +46,11 @@ def new_credentials():
     with LOCK:
         COUNTER[0] += 1
         n = COUNTER[0]
-    expires = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(
-        seconds=int(STATE["expires_in"]))
+        stale = int(STATE["expired_first"]) > 0
+        if stale:
+            STATE["expired_first"] = str(int(STATE["expired_first"]) - 1)
+    seconds = -60 if stale else int(STATE["expires_in"])
+    expires = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=seconds)
     return {
         "AccessKeyId": "ASIAFAKE%08d" % n,
         "SecretAccessKey": "fakeSecretKey/%d+abcdefghijklmnopqrstuvwxyz" % n,
@@ -72,14 +84,49 @@ class Handler(BaseHTTPRequestHandler):
             LOG.append(fields)
 
     def slow(self, service):
-        if STATE[service] == "slow":
+        """Plays the slow, hanging and black-holed modes; True when the request got no answer."""
+        mode = STATE[service]
+        if mode == "slow":
             time.sleep(float(STATE["delay"]))
+        elif mode == "hang":
+            time.sleep(60)
+        elif mode == "blackhole":
+            self.close_connection = True
+            while not STOP.wait(1):  # hold the connection open, answer nothing
+                pass
+            return True
+        return False
+
+    def failing(self, service):
+        """Answers a scripted failure while `<service>_fail` > 0; True when it did."""
+        key = service + "_fail"
+        with LOCK:
+            n = int(STATE[key])
+            if n <= 0:
+                return False
+            STATE[key] = str(n - 1)
+        if STATE["fail_with"] == "throttle" and service == "sts":
+            self.throttled()
+        else:
+            self.reply(500, "internal error")
+        return True
+
+    def throttled(self):
+        self.reply(400, "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
+                        "<Message>Rate exceeded</Message></Error></ErrorResponse>", "text/xml")
 
     # --- control ------------------------------------------------------------------------
     def do_GET(self):
         url = urllib.parse.urlsplit(self.path)
         if url.path == "/_control":
             for k, v in urllib.parse.parse_qsl(url.query):
+                if k == "reset":
+                    with LOCK:
+                        STATE.clear()
+                        STATE.update(DEFAULTS)
+                        LOG.clear()
+                        COUNTER[0] = 0
+                    continue
                 STATE[k] = v
             return self.reply(200, "ok")
         if url.path == "/_log":
@@ -100,8 +147,11 @@ class Handler(BaseHTTPRequestHandler):
                     session_name=form.get("RoleSessionName", ""),
                     web_identity_token=form.get("WebIdentityToken", ""),
                     content_type=self.headers.get("Content-Type", ""))
-        self.slow("sts")
+        if self.slow("sts") or self.failing("sts"):
+            return
         mode = STATE["sts"]
+        if mode == "throttle":
+            return self.throttled()
         if mode in ("error", "error_echo"):
             message = "Not authorized to perform sts:%s" % action
             if mode == "error_echo":  # a server that echoes what it got: must be redacted
@@ -144,7 +194,8 @@ class Handler(BaseHTTPRequestHandler):
     # --- ECS ----------------------------------------------------------------------------
     def ecs(self):
         self.record()
-        self.slow("ecs")
+        if self.slow("ecs") or self.failing("ecs"):
+            return
         if STATE["ecs_auth"] and self.headers.get("Authorization") != STATE["ecs_auth"]:
             return self.reply(401, "unauthorized")
         if STATE["ecs"] == "malformed":
@@ -160,7 +211,10 @@ class Handler(BaseHTTPRequestHandler):
         self.record()
         if self.path != "/latest/api/token":
             return self.reply(404, "not found")
-        self.slow("imds")
+        if self.slow("imds"):
+            return
+        if STATE["imds"] == "http500":
+            return self.reply(500, "error")
         if STATE["imds"] == "v1":
             return self.reply(403, "forbidden")
         if not self.headers.get("X-aws-ec2-metadata-token-ttl-seconds"):
@@ -179,6 +233,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(200, "fake-instance-role")
         if role != "fake-instance-role":
             return self.reply(404, "not found")
+        if self.failing("imds"):
+            return
         if mode == "malformed":
             return self.reply(200, "<html>captive portal</html>")
         c = new_credentials()
@@ -196,7 +252,10 @@ def main():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     print(server.server_address[1], flush=True)
-    server.serve_forever()
+    try:
+        server.serve_forever()
+    finally:
+        STOP.set()
 
 
 if __name__ == "__main__":
