@@ -15,8 +15,8 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "aws/provider.hpp"
 #include "tide/duration.hpp"

@@ -32,7 +32,8 @@ HttpResponse send_with_retries(HttpRequest req, const AwsOptions& opts, const st
   return with_retries<HttpResponse>(
       opts.metadata_retry, opts, what, [&](std::chrono::milliseconds left) {
         req.timeouts = opts.metadata;
-        req.timeouts.total = std::max(std::chrono::milliseconds(1), std::min(req.timeouts.total, left));
+        req.timeouts.total =
+            std::max(std::chrono::milliseconds(1), std::min(req.timeouts.total, left));
         req.timeouts.connect = std::min(req.timeouts.connect, req.timeouts.total);
         try {
           HttpResponse r = http_send(req);

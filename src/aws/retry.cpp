@@ -10,7 +10,8 @@ namespace tide::aws {
 std::chrono::milliseconds backoff(const RetryPolicy& policy, int attempt, double jitter) {
   jitter = std::clamp(jitter, 0.0, 1.0);
   const double exp = attempt <= 1 ? 1.0 : static_cast<double>(1LL << std::min(attempt - 1, 30));
-  const double ms = std::min(jitter * exp * 1000.0, static_cast<double>(policy.max_backoff.count()));
+  const double ms =
+      std::min(jitter * exp * 1000.0, static_cast<double>(policy.max_backoff.count()));
   return std::chrono::milliseconds(static_cast<long long>(ms));
 }
 

@@ -76,13 +76,23 @@ bool sts_transient(long status, const std::string& body) {
   auto err = body.find("<Error>");
   if (err == std::string::npos) return false;
   std::string code = trim(element(body, "Code", err).value_or(""));
-  static const char* const kRetryable[] = {
-      "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
-      "TooManyRequestsException", "ProvisionedThroughputExceededException",
-      "TransactionInProgressException", "RequestLimitExceeded", "BandwidthLimitExceeded",
-      "LimitExceededException", "RequestThrottled", "SlowDown", "PriorRequestNotComplete",
-      "EC2ThrottledException", "RequestTimeout", "RequestTimeoutException",
-      "IDPCommunicationError"};
+  static const char* const kRetryable[] = {"Throttling",
+                                           "ThrottlingException",
+                                           "ThrottledException",
+                                           "RequestThrottledException",
+                                           "TooManyRequestsException",
+                                           "ProvisionedThroughputExceededException",
+                                           "TransactionInProgressException",
+                                           "RequestLimitExceeded",
+                                           "BandwidthLimitExceeded",
+                                           "LimitExceededException",
+                                           "RequestThrottled",
+                                           "SlowDown",
+                                           "PriorRequestNotComplete",
+                                           "EC2ThrottledException",
+                                           "RequestTimeout",
+                                           "RequestTimeoutException",
+                                           "IDPCommunicationError"};
   for (const char* c : kRetryable) {
     if (code == c) return true;
   }
@@ -152,8 +162,9 @@ Credentials call(const char* action, sigv4::Params params, const Credentials* si
         req.method = "POST";
         req.url = url;
         // Signed again for every attempt, as botocore does: the signature carries the time.
-        req.headers = signer ? sigv4::sign_headers(sreq, *signer, {region, "sts"}, opts.clock()).headers
-                             : sreq.headers;
+        req.headers =
+            signer ? sigv4::sign_headers(sreq, *signer, {region, "sts"}, opts.clock()).headers
+                   : sreq.headers;
         req.body = sreq.body;
         req.timeouts = opts.sts;
         req.timeouts.total =

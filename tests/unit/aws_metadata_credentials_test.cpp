@@ -47,7 +47,8 @@ bool stopped_within(int pid, std::chrono::seconds limit) {
 
 }  // namespace
 
-TEST_CASE("container URL: http only to loopback literals and the ECS/EKS agents", "[aws][container]") {
+TEST_CASE("container URL: http only to loopback literals and the ECS/EKS agents",
+          "[aws][container]") {
   for (const char* ok :
        {"https://creds.example.com/x", "http://127.0.0.1:8080/creds", "http://127.9.8.7/c",
         "http://[::1]:9/c", "http://localhost/c", "http://LOCALHOST:1/c", "http://169.254.170.2/v2",
@@ -75,7 +76,8 @@ TEST_CASE("container credentials: a look-alike loopback host gets no request", "
                         !Catch::Contains("container-auth-token-123"));
 }
 
-TEST_CASE("container credentials: one HTTP 500 is retried after a backoff", "[aws][container][retry]") {
+TEST_CASE("container credentials: one HTTP 500 is retried after a backoff",
+          "[aws][container][retry]") {
   AwsEnv env;
   FakeAws fake({"--ecs-fail", "1"});
   env.set("AWS_CONTAINER_CREDENTIALS_FULL_URI", fake.url() + "/ecs/creds");
@@ -126,8 +128,8 @@ TEST_CASE("credential_process: one that never exits is killed after the timeout"
           "[aws][process]") {
   AwsEnv env;
   std::string pidfile = env.path("pid");
-  std::string cmd = env.write("hang.sh", "#!/bin/sh\necho $$ > " + pidfile + "\nexec sleep 300\n",
-                              true);
+  std::string cmd =
+      env.write("hang.sh", "#!/bin/sh\necho $$ > " + pidfile + "\nexec sleep 300\n", true);
   AwsOptions opts;
   opts.process_timeout = milliseconds(300);
   auto start = std::chrono::steady_clock::now();

@@ -159,8 +159,8 @@ TEST_CASE("token provider: expired credentials never sign a token", "[aws][provi
     env.write("config", "[profile old]\ncredential_process = " + cmd + "\n");
     t.profile = "old";
     RdsTokenProvider provider(t);
-    CHECK_THAT(token_error(provider), Catch::Contains("credential_process (profile old)") &&
-                                          Catch::Contains("expired"));
+    CHECK_THAT(token_error(provider),
+               Catch::Contains("credential_process (profile old)") && Catch::Contains("expired"));
   }
   SECTION("STS handing out expired credentials: refreshed once, then an error") {
     FakeAws fake({"--expired-first", "5"});
