@@ -10,7 +10,7 @@ Behaviour per service, from arguments or changed later with GET /_control?sts=er
   ecs   ok | malformed | slow | http500 | hang | blackhole
   imds  ok | v1 | norole | malformed | slow | notsuccess | http500 | hang | blackhole
   expires_in  seconds until the returned credentials expire (default 3600; negative: expired)
-  expired_first  this many credentials are handed out already expired, then fresh ones
+  expired_first  this many credentials are handed out expired (in 2020), then fresh ones
   delay       seconds a `slow` answer waits (default 5)
   ecs_auth    Authorization value ECS requires (default: none required)
   sts_fail, ecs_fail, imds_fail   fail this many requests first (then behave as set), with
@@ -49,8 +49,10 @@ def new_credentials():
         stale = int(STATE["expired_first"]) > 0
         if stale:
             STATE["expired_first"] = str(int(STATE["expired_first"]) - 1)
-    seconds = -60 if stale else int(STATE["expires_in"])
-    expires = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=seconds)
+    expires = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(
+        seconds=int(STATE["expires_in"]))
+    if stale:  # long past, whatever clock the client runs on (tests freeze theirs)
+        expires = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)
     return {
         "AccessKeyId": "ASIAFAKE%08d" % n,
         "SecretAccessKey": "fakeSecretKey/%d+abcdefghijklmnopqrstuvwxyz" % n,
@@ -107,6 +109,10 @@ class Handler(BaseHTTPRequestHandler):
             STATE[key] = str(n - 1)
         if STATE["fail_with"] == "throttle" and service == "sts":
             self.throttled()
+        elif service == "sts":  # as STS answers a 500: with an error document
+            self.reply(500, "<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure"
+                            "</Code><Message>internal error</Message></Error></ErrorResponse>",
+                       "text/xml")
         else:
             self.reply(500, "internal error")
         return True
