@@ -1,7 +1,9 @@
 // Container and instance metadata and credential_process, on the rules botocore follows: the
 // container URL allow-list, IMDSv1 opt-out, a bounded credential_process, and retries of
 // transient metadata failures (waits injected, so nothing sleeps for real).
+#include <fcntl.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -30,6 +32,25 @@ struct RecordedWaits {
     o.jitter = [] { return 0.5; };
     return o;
   }
+};
+
+// Points stdin at /dev/null for the object's lifetime.
+class StdinFromDevNull {
+ public:
+  StdinFromDevNull() : saved_(::dup(STDIN_FILENO)) {
+    int null = ::open("/dev/null", O_RDONLY);
+    ::dup2(null, STDIN_FILENO);
+    ::close(null);
+  }
+  ~StdinFromDevNull() {
+    ::dup2(saved_, STDIN_FILENO);
+    ::close(saved_);
+  }
+  StdinFromDevNull(const StdinFromDevNull&) = delete;
+  StdinFromDevNull& operator=(const StdinFromDevNull&) = delete;
+
+ private:
+  int saved_;
 };
 
 // True once `pid` is gone or a zombie (its parent may be a shell that init reaps later).
@@ -130,6 +151,9 @@ TEST_CASE("credential_process: one that never exits is killed after the timeout"
   std::string pidfile = env.path("pid");
   std::string cmd =
       env.write("hang.sh", "#!/bin/sh\necho $$ > " + pidfile + "\nexec sleep 300\n", true);
+  // With stdin on a terminal the command stays in tide's process group (so it may prompt) and
+  // only the shell is killed; the test checks the usual non-interactive case, stdin not a tty.
+  StdinFromDevNull no_tty;
   AwsOptions opts;
   opts.process_timeout = milliseconds(300);
   auto start = std::chrono::steady_clock::now();
