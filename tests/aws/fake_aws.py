@@ -19,11 +19,17 @@ Failure modes: `throttle` answers STS's Throttling error every time; `hang` wait
 answering; `blackhole` reads the request and never answers (the connection stays open).
 GET /_control?reset=1 restores the defaults, empties the log and restarts the numbering.
 Every request is recorded; GET /_log returns them as a JSON list (action, role_arn,
-session_name, web_identity_token, authorization, path, method).
+session_name, web_identity_token, authorization, path, method, signature).
+Signed STS calls are verified like STS does (SigV4, service sts) when the access key is known:
+the credentials this fake handed out, and those given with --keys '{"AKID": "secret", ...}'.
+A wrong signature gets 403 SignatureDoesNotMatch; an unknown key is let through (logged as
+"signature": "unchecked") so tests may use made-up keys.
 Credentials are numbered (ASIAFAKE00000001, ...) so tests can see refreshes.
 """
 import argparse
 import datetime
+import hashlib
+import hmac
 import json
 import sys
 import threading
@@ -35,6 +41,7 @@ STATE = {"sts": "ok", "ecs": "ok", "imds": "ok", "expires_in": "3600", "delay": 
          "ecs_auth": "", "sts_fail": "0", "ecs_fail": "0", "imds_fail": "0",
          "fail_with": "http500", "expired_first": "0"}
 DEFAULTS = dict(STATE)
+SECRETS = {}  # access key id -> secret key, for checking signatures
 LOG = []
 STOP = threading.Event()
 COUNTER = [0]
@@ -53,12 +60,48 @@ def new_credentials():
         seconds=int(STATE["expires_in"]))
     if stale:  # long past, whatever clock the client runs on (tests freeze theirs)
         expires = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)
+    with LOCK:
+        SECRETS["ASIAFAKE%08d" % n] = "fakeSecretKey/%d+abcdefghijklmnopqrstuvwxyz" % n
     return {
         "AccessKeyId": "ASIAFAKE%08d" % n,
         "SecretAccessKey": "fakeSecretKey/%d+abcdefghijklmnopqrstuvwxyz" % n,
         "Token": "fakeSessionToken+%d/ABCDEFGHIJKLMNOPQRSTUVWXYZ==" % n,
         "Expiration": expires.strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
+
+
+def check_signature(method, path, headers, body):
+    """'valid', 'unchecked' (unknown key or unsigned) or why the SigV4 signature is wrong."""
+    auth = headers.get("Authorization", "")
+    if not auth.startswith("AWS4-HMAC-SHA256 "):
+        return "unchecked"
+    fields = dict(part.strip().split("=", 1) for part in auth[len("AWS4-HMAC-SHA256 "):].split(","))
+    akid, _, scope = fields.get("Credential", "").partition("/")
+    with LOCK:
+        secret = SECRETS.get(akid)
+    if secret is None:
+        return "unchecked"
+    date, region, service, _ = (scope.split("/") + ["", "", "", ""])[:4]
+    names = fields.get("SignedHeaders", "").split(";")
+    if "host" not in names:
+        return "host is not signed"
+    canonical_headers = "".join("%s:%s\n" % (n, " ".join((headers.get(n) or "").split()))
+                                for n in names)
+    url = urllib.parse.urlsplit(path)
+    query = "&".join(sorted("%s=%s" % (urllib.parse.quote(k, safe="-_.~"),
+                                       urllib.parse.quote(v, safe="-_.~"))
+                            for k, v in urllib.parse.parse_qsl(url.query, keep_blank_values=True)))
+    canonical = "\n".join([method, url.path or "/", query, canonical_headers, ";".join(names),
+                           hashlib.sha256(body).hexdigest()])
+    to_sign = "\n".join(["AWS4-HMAC-SHA256", headers.get("X-Amz-Date", ""), scope,
+                         hashlib.sha256(canonical.encode()).hexdigest()])
+    key = ("AWS4" + secret).encode()
+    for part in (date, region, service, "aws4_request"):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    expected = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, fields.get("Signature", "")):
+        return "signature does not match"
+    return "valid"
 
 
 def xml_escape(s):
@@ -147,9 +190,11 @@ class Handler(BaseHTTPRequestHandler):
     # --- STS ----------------------------------------------------------------------------
     def do_POST(self):
         length = int(self.headers.get("Content-Length", "0"))
-        form = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode()))
+        raw = self.rfile.read(length)
+        form = dict(urllib.parse.parse_qsl(raw.decode()))
         action = form.get("Action", "")
-        self.record(action=action, role_arn=form.get("RoleArn", ""),
+        signature = check_signature("POST", self.path, self.headers, raw)
+        self.record(action=action, role_arn=form.get("RoleArn", ""), signature=signature,
                     session_name=form.get("RoleSessionName", ""),
                     web_identity_token=form.get("WebIdentityToken", ""),
                     content_type=self.headers.get("Content-Type", ""))
@@ -176,6 +221,9 @@ class Handler(BaseHTTPRequestHandler):
         if action not in ("AssumeRole", "AssumeRoleWithWebIdentity"):
             return self.reply(400, "<ErrorResponse><Error><Code>InvalidAction</Code>"
                                    "<Message>unknown action</Message></Error></ErrorResponse>")
+        if signature not in ("valid", "unchecked"):
+            return self.reply(403, "<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code>"
+                                   "<Message>%s</Message></Error></ErrorResponse>" % signature)
         if action == "AssumeRole" and not self.headers.get("Authorization", "").startswith(
                 "AWS4-HMAC-SHA256 Credential="):
             return self.reply(403, "<ErrorResponse><Error><Code>MissingAuthenticationToken"
@@ -254,7 +302,10 @@ def main():
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     for key in STATE:
         p.add_argument("--" + key.replace("_", "-"), dest=key, default=STATE[key])
-    STATE.update(vars(p.parse_args()))
+    p.add_argument("--keys", default="{}", help="JSON object: access key id -> secret key")
+    args = vars(p.parse_args())
+    SECRETS.update(json.loads(args.pop("keys")))
+    STATE.update(args)
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     print(server.server_address[1], flush=True)

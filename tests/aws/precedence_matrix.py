@@ -246,7 +246,15 @@ def run_case(c, tide, fake_port, base_env, root):
         e = dict(env)
         e.update({k: fill(v, ctx) for k, v in extra.items()})
         p = subprocess.run(argv, env=e, cwd=cwd, capture_output=True, text=True, timeout=90)
-        return p.returncode, p.stdout.strip(), p.stderr.strip()
+        log = json.loads(urllib.request.urlopen(
+            "http://127.0.0.1:%d/_log" % fake_port, timeout=5).read())
+        bad = [r["signature"] for r in log if r.get("signature") not in (None, "valid", "unchecked")]
+        unchecked = [r for r in log if r.get("signature") == "unchecked" and r.get("authorization")]
+        err = p.stderr.strip()
+        if bad or unchecked:
+            err += "\nfake STS: signatures %s" % (bad or "unchecked for a signed call")
+            return 99, p.stdout.strip(), err
+        return p.returncode, p.stdout.strip(), err
 
     args = [ctx["host"], str(ctx["port"]), ctx["user"], ctx["region"]]
     boto = one([PY, os.path.join(HERE, "botocore_chain.py")] + args, c.get("boto_env", {}), home)
@@ -264,6 +272,9 @@ def run_case(c, tide, fake_port, base_env, root):
 
 def judge(c, boto, tide_r):
     (brc, bout, berr), (trc, tout, terr) = boto, tide_r
+    for who, err in (("botocore", berr), ("tide", terr)):
+        if "fake STS: signatures" in err:
+            return "%s sent a bad or unverifiable STS signature: %s" % (who, err[-300:])
     leaks = [s for s in SECRETS if s in terr]
     if leaks:
         return "a secret on tide's stderr: %s" % leaks
@@ -300,7 +311,9 @@ def main(argv):
     version = subprocess.run([PY, "-c", "import botocore; print(botocore.__version__)"],
                              capture_output=True, text=True).stdout.strip()
     root = tempfile.mkdtemp(prefix="tide-matrix-")
-    fake = subprocess.Popen([PY, os.path.join(HERE, "fake_aws.py")], stdout=subprocess.PIPE,
+    keys = json.dumps({AKID: SECRET, AKID2: SECRET2})  # the fake checks every signature
+    fake = subprocess.Popen([PY, os.path.join(HERE, "fake_aws.py"), "--keys", keys],
+                            stdout=subprocess.PIPE,
                             text=True, env={"PATH": "/usr/bin:/bin"})
     try:
         port = int(fake.stdout.readline())
