@@ -55,6 +55,9 @@ for cmd in new status up contract down validate lint baseline repair token; do
   contains "$OUT" "Usage: tide $cmd"
   contains "$OUT" "Global flags:"
 done
+expect 0 help lint
+lacks "$OUT" "docs/lint.md"
+contains "$OUT" "drop-in-expand"
 expect 2 help stauts
 contains "$ERR" "unknown command 'stauts'"
 contains "$ERR" "did you mean 'status'?"
