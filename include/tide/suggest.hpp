@@ -12,7 +12,7 @@ namespace tide {
 size_t edit_distance(const std::string& a, const std::string& b);
 
 // The candidate nearest to `word`, when it is near enough to be a likely typo (at most a
-// third of the word's length away, and at least 1 for short words); ties go to the first.
+// third of the word's length away, at least 1; never for one letter); ties go to the first.
 std::optional<std::string> nearest(const std::string& word,
                                    const std::vector<std::string>& candidates);
 

@@ -19,7 +19,8 @@ namespace {
 // Backfill progress: a live line on a terminal (fitted to its width, ended when the backfill
 // is), a log line every 10 s elsewhere, with rows and ms as fields for JSON logs.
 std::function<void(const BackfillProgress&)> progress_printer(bool terminal) {
-  auto last_log = std::make_shared<std::chrono::steady_clock::time_point>();
+  auto last_log = std::make_shared<std::chrono::steady_clock::time_point>(
+      std::chrono::steady_clock::now());  // the first line after 10 s, or at the end
   return [terminal, last_log](const BackfillProgress& p) {
     if (terminal) {
       show_progress_line(render_progress(p, terminal_width() - 1));

@@ -26,7 +26,8 @@ std::optional<std::string> nearest(const std::string& word,
                                    const std::vector<std::string>& candidates) {
   std::string core = word;
   core.erase(0, core.find_first_not_of('-'));  // "--formt" is judged by "formt"
-  const size_t limit = std::max<size_t>(1, (core.size() + 1) / 3);
+  // A one-letter flag has too many neighbours for a guess to help.
+  const size_t limit = core.size() < 2 ? 0 : std::max<size_t>(1, (core.size() + 1) / 3);
   std::optional<std::string> best;
   size_t best_distance = limit + 1;
   for (const auto& c : candidates) {

@@ -27,4 +27,5 @@ TEST_CASE("the nearest word is suggested only when it is a likely typo") {
   CHECK(nearest("--formt", flags) == std::optional<std::string>("--format"));
   CHECK(nearest("--colour", flags) == std::optional<std::string>("--color"));
   CHECK_FALSE(nearest("--frobnicate", flags));
+  CHECK_FALSE(nearest("-x", {"-h", "-e", "-v", "-q"}));
 }
