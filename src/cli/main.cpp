@@ -7,8 +7,10 @@
 #include <cstdio>
 #include <pqxx/pqxx>
 
+#include "completion.hpp"
 #include "context.hpp"
 #include "logging.hpp"
+#include "tide/build_info.hpp"
 #include "tide/error.hpp"
 #include "tide/version.hpp"
 
@@ -28,7 +30,7 @@ int main(int argc, char** argv) {
   CLI::App app{"tide: schema migrations for PostgreSQL and Aurora, the expand/contract way"};
   app.require_subcommand(1);
   app.fallthrough();  // global flags work after the command too: `tide up -e prod`
-  app.set_version_flag("--version", std::string("tide ") + tide::kVersion);
+  app.set_version_flag("--version", [] { return tide::version_text(tide::build_info()); });
   GlobalOptions g;
   app.add_option("--config", g.config_path, "Config file (default: ./tide.yaml when present)");
   app.add_option("-e,--env", g.env,
@@ -57,6 +59,7 @@ int main(int argc, char** argv) {
   add_repair(app, g, exit_code);
   add_token(app, g, exit_code);
   add_lint(app, g, exit_code);
+  add_completion(app, exit_code);  // walks the commands above when it runs
 
   // Logging must be ready before any command runs: set it up once flags are parsed.
   app.parse_complete_callback([&] {
