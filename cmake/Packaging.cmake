@@ -65,10 +65,10 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_SECTION database)
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS ca-certificates)  # TLS to RDS and AWS STS
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS postgresql-client)
+# CPack puts the summary first and indents these lines itself.
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-  "schema migrations for PostgreSQL and Aurora, the expand/contract way
- tide runs ordered SQL migration files split into expand, backfill and contract
- phases, records them in a metadata table, lints them against PostgreSQL's own
- parse tree and authenticates to RDS/Aurora with short-lived IAM tokens.")
+  "tide runs ordered SQL migration files split into expand, backfill and contract
+phases, records them in a metadata table, lints them against PostgreSQL's own
+parse tree and authenticates to RDS/Aurora with short-lived IAM tokens.")
 set(CPACK_DEBIAN_COMPRESSION_TYPE xz)
 include(CPack)
