@@ -42,7 +42,7 @@ CompletionCommand describe(const CLI::App& app, const std::string& name) {
     for (const auto& s : opt->get_snames()) flag.names.push_back("-" + s);
     for (const auto& l : opt->get_lnames()) flag.names.push_back("--" + l);
     flag.description = opt->get_description();
-    flag.takes_value = opt->get_type_size_max() > 0;
+    flag.takes_value = opt->get_expected_max() > 0;  // a flag expects no value
     if (flag.takes_value) flag.choices = choices_of(*opt);
     cmd.flags.push_back(std::move(flag));
   }

@@ -50,6 +50,8 @@ equals "$(bash_complete tide up --dry)" "--dry-run"
 equals "$(bash_complete tide --log-format "" | sort | tr '\n' ' ')" "json text "
 equals "$(bash_complete tide completion "" | sort | tr '\n' ' ')" "bash fish zsh "
 equals "$(bash_complete tide -e prod st)" "status"
+equals "$(bash_complete tide --no-color st)" "status"  # a flag takes no value
+equals "$(bash_complete tide up --dry-run --fo)" "--format"
 
 scenario "zsh and fish: the scripts load and offer the same commands"
 expect 0 completion zsh
