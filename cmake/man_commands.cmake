@@ -1,15 +1,17 @@
 # cmake -DTIDE=path/to/tide -DOUT=file.h2m -P man_commands.cmake
-# Writes a help2man include with a COMMANDS section: for every command `tide --help` lists,
-# its `tide CMD --help`, so the man page covers each command with its own options.
+# Writes a help2man include with a COMMANDS section: for every command tide defines, its
+# `tide CMD --help`, so the man page covers each command with its own options.
 get_filename_component(bindir "${TIDE}" DIRECTORY)
 set(ENV{PATH} "${bindir}:$ENV{PATH}")  # so the usage lines say `tide`, not the build path
 set(ENV{NO_COLOR} 1)
-execute_process(COMMAND tide --help OUTPUT_VARIABLE help RESULT_VARIABLE rc)
+# The command list comes from the CLI definition itself (the walk behind `tide completion`),
+# not from the layout of `tide --help`.
+execute_process(COMMAND tide completion fish OUTPUT_VARIABLE fish RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "tide --help failed")
+  message(FATAL_ERROR "tide completion fish failed")
 endif()
-string(REGEX REPLACE ".*\n[A-Za-z ]*ommands:\n" "" listing "${help}")
-string(REGEX MATCHALL "(^|\n)  [a-z][a-z0-9-]*" names "${listing}")
+string(REGEX MATCHALL "__fish_use_subcommand -a [a-z][a-z0-9-]*" names "${fish}")
+list(TRANSFORM names REPLACE "__fish_use_subcommand -a " "")
 set(text "[COMMANDS]\nGlobal options go before or after the command.\n")
 foreach(name ${names})
   string(STRIP "${name}" name)

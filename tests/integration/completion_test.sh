@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 
 # commands: the subcommands `tide --help` lists (the CLI definition's own view).
 commands() {
-  "$TIDE_BIN" --help | awk '/^[A-Za-z ]*[Cc]ommands:|^SUBCOMMANDS:/ {on=1; next} on && /^  [a-z]/ {print $1} on && /^$/ {on=0}'
+  "$TIDE_BIN" --help | awk '/^[A-Za-z ]*[Cc]ommands:|^SUBCOMMANDS:/ {on=1; next} on && /^  [a-z]/ {print $1}'
 }
 
 # long_flags CMD: the long flags `tide CMD --help` lists.
