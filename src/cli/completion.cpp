@@ -59,7 +59,7 @@ CompletionCommand describe_cli(const CLI::App& app) {
   return describe(app, app.get_name());
 }
 
-void add_completion(CLI::App& app, int& exit_code) {
+void add_completion(CLI::App& app, GlobalOptions& /*g*/, int& exit_code) {
   auto* cmd = app.add_subcommand(
       "completion", "Print a shell completion script: bash, zsh or fish (docs/install.md)");
   auto shell = std::make_shared<std::string>();

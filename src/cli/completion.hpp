@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "context.hpp"
+
 namespace tide::cli {
 
 struct CompletionFlag {
@@ -32,6 +34,6 @@ std::string zsh_completion(const CompletionCommand& root);
 std::string fish_completion(const CompletionCommand& root);
 
 // Registers `completion SHELL`; the script covers every command registered on `app`.
-void add_completion(CLI::App& app, int& exit_code);
+void add_completion(CLI::App& app, GlobalOptions& g, int& exit_code);
 
 }  // namespace tide::cli
