@@ -99,8 +99,10 @@ const CLI::Option* find_flag(const CLI::App& app, const CLI::App* cmd, const std
   return o && o->nonpositional() ? o : nullptr;
 }
 
+// CLI11 2.1 gives a flag a type size of 1; what tells a flag from an option is that a flag
+// expects no value.
 bool takes_value(const CLI::Option* o) {
-  return o->get_type_size_max() > 0;
+  return o->get_expected_max() > 0;
 }
 
 std::string help_for(const CLI::App* cmd) {

@@ -13,6 +13,8 @@ contains "$ERR" "unknown command 'rollback'"
 contains "$ERR" "tide down"
 expect 2 -e prod stauts
 contains "$ERR" "unknown command 'stauts'"
+expect 2 --no-color stauts
+contains "$ERR" "unknown command 'stauts'"
 expect 2
 contains "$ERR" "a command is required"
 contains "$ERR" "tide help"
@@ -24,6 +26,9 @@ contains "$ERR" "did you mean '--color'?"
 expect 2 status --formt json
 contains "$ERR" "unknown flag '--formt'"
 contains "$ERR" "did you mean '--format'?"
+expect 2 --no-color status --formt json
+contains "$ERR" "unknown flag '--formt'"
+contains "$ERR" "tide help status"
 expect 2 up --dryrun
 contains "$ERR" "unknown flag '--dryrun'"
 contains "$ERR" "did you mean '--dry-run'?"
