@@ -45,6 +45,8 @@ int main(int argc, char** argv) {
   app.add_flag("-v,--verbose", g.verbose, "More logging (-vv: even more)");
   app.add_flag("-q,--quiet", g.quiet, "Only warnings and errors on stderr");
   app.add_flag("--no-color", g.no_color, "No colour (also: NO_COLOR)");
+  app.add_option("--env-file", g.env_file,
+                 "Variables file (default: ./.env when present; never overrides the environment)");
 
   int exit_code = 0;
   add_new(app, g, exit_code);
@@ -57,6 +59,7 @@ int main(int argc, char** argv) {
   add_repair(app, g, exit_code);
   add_token(app, g, exit_code);
   add_lint(app, g, exit_code);
+  add_adopt(app, g, exit_code);
 
   // Logging must be ready before any command runs: set it up once flags are parsed.
   app.parse_complete_callback([&] {
