@@ -42,6 +42,12 @@ q "CREATE TABLE IF NOT EXISTS public.schema_migrations (version bigint not null 
 psql_file "$DB" migrations_gm/000001_create_users.up.sql
 psql_file "$DB" migrations_gm/000002_add_name.up.sql
 q "INSERT INTO schema_migrations (version, dirty) VALUES (2, false)"
+# Pointing tide at the old tool's table is a clear error, not raw database text.
+mkdir -p migrations
+expect 2 status --table schema_migrations
+contains "$ERR" "public.schema_migrations is not a tide metadata table"
+contains "$ERR" "tide adopt --from"
+lacks "$ERR" "does not exist"
 old_before=$(table_digest schema_migrations)
 expect 0 adopt --from golang-migrate --from-dir migrations_gm
 contains "$OUT" "write   migrations/000001_create_users.sql  <- migrations_gm/000001_create_users.up.sql + migrations_gm/000001_create_users.down.sql  (applied)"
