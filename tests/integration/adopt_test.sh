@@ -80,6 +80,10 @@ q "UPDATE schema_migrations SET version = 7, dirty = false"
 expect 3 adopt --from golang-migrate --from-dir migrations_gm
 contains "$ERR" "version 7, which has no file"
 [ ! -d migrations ] || fail "a refused adoption wrote files"
+# golang-migrate's files in migrations/, where tide's would go: say so, write nothing.
+mv migrations_gm migrations
+expect 2 adopt --from golang-migrate
+contains "$ERR" "golang-migrate's files are in migrations/, where tide's files would go"
 
 scenario "adopt --from goose: the newest row of a version decides; NO TRANSACTION, StatementBegin"
 project
@@ -126,6 +130,9 @@ contains "$OUT" "unsupported: db/migrations/00004_seed.go: a Go migration"
 equals "$(q "SELECT string_agg(version, ',' ORDER BY version) FROM tide_migrations")" "00001,00002"
 contains "$(cat migrations/00003_index.sql)" "-- migrate:up transaction:false"
 contains "$(cat migrations/00002_normalize.sql)" "-- +goose StatementBegin"
+expect 0 adopt --from goose --format json
+equals "$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["tool"], len(d["migrations"]), sum(m["write"] or m["record"] for m in d["migrations"]))' <<<"$OUT")" \
+  "goose 3 0" "a repeated adopt as JSON"
 expect 0 up
 contains "$OUT" "00003_index"
 lacks "$OUT" "00002_normalize"

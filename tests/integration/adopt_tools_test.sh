@@ -70,6 +70,11 @@ if [ -n "$DBMATE" ]; then
   DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/no_such_db_$$" run status
   [ "$RC" != 0 ] || fail "DATABASE_URL from the environment should win over .env"
   contains "$ERR" "no_such_db_$$"
+  # A password from .env never reaches the output.
+  printf 'DATABASE_URL=postgres://postgres:s3cretpw@127.0.0.1:1/x\n' >secret.env
+  run status --env-file secret.env
+  [ "$RC" != 0 ] || fail "connecting to port 1 should fail"
+  lacks "$OUT$ERR" "s3cretpw"
   mv .env other.env
   expect 0 status --env-file other.env
   expect 2 status --env-file missing.env
