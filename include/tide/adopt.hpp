@@ -47,13 +47,14 @@ struct Conversion {
 // Where the tool keeps its files and its table, found as the tool finds them: `from_dir` /
 // `from_table` (flags) first, then the tool's own settings (dbmate's $DBMATE_MIGRATIONS_DIR
 // and $DBMATE_MIGRATIONS_TABLE, sql-migrate's dbconfig.yml, goose's $GOOSE_MIGRATION_DIR,
-// Flyway's flyway.conf / $FLYWAY_LOCATIONS), then its default directories.
+// Flyway's flyway.conf / $FLYWAY_LOCATIONS), then its default directories — other than
+// `tide_dir`, tide's own, which holds the converted files after adopting.
 struct Project {
   std::vector<std::string> dirs;
   QualifiedName table;
 };
 Project locate_project(Tool tool, const std::string& from_dir, const std::string& from_table,
-                       const EnvLookup& vars);
+                       const EnvLookup& vars, const std::string& tide_dir);
 // Every regular file of the directories (not recursive). A missing directory is an exit-2 error.
 std::vector<SourceFile> read_sources(Tool tool, const std::vector<std::string>& dirs);
 

@@ -37,11 +37,14 @@ std::string read_text(const std::string& path) {
   return content.str();
 }
 
-// The first existing directory of `candidates`, else the first candidate (an error later).
-std::string first_existing(const std::vector<std::string>& candidates) {
+// The first existing directory of `candidates` that is not tide's own (`avoid`), else the
+// first candidate (an error later).
+std::string first_existing(const std::vector<std::string>& candidates, const std::string& avoid) {
   std::error_code ec;
   for (const auto& c : candidates) {
-    if (fs::is_directory(c, ec)) return c;
+    if (!fs::is_directory(c, ec)) continue;
+    if (fs::exists(avoid, ec) && fs::equivalent(c, avoid, ec)) continue;
+    return c;
   }
   return candidates.front();
 }
@@ -80,7 +83,7 @@ std::string scalar(const YAML::Node& env, const char* key) {
 }  // namespace
 
 Project locate_project(Tool tool, const std::string& from_dir, const std::string& from_table,
-                       const EnvLookup& vars) {
+                       const EnvLookup& vars, const std::string& tide_dir) {
   Project p;
   std::string dirs = from_dir, table = from_table;
   auto var = [&](const char* name) { return vars(name).value_or(""); };
@@ -101,11 +104,11 @@ Project locate_project(Tool tool, const std::string& from_dir, const std::string
       break;
     }
     case Tool::kGolangMigrate:
-      if (dirs.empty()) dirs = first_existing({"migrations", "db/migrations"});
+      if (dirs.empty()) dirs = first_existing({"migrations", "db/migrations"}, tide_dir);
       break;
     case Tool::kGoose:
       if (dirs.empty()) dirs = var("GOOSE_MIGRATION_DIR");
-      if (dirs.empty()) dirs = first_existing({"migrations", "db/migrations", "."});
+      if (dirs.empty()) dirs = first_existing({"migrations", "db/migrations", "."}, tide_dir);
       if (table.empty()) table = var("GOOSE_TABLE");
       break;
     case Tool::kFlyway:
@@ -113,7 +116,7 @@ Project locate_project(Tool tool, const std::string& from_dir, const std::string
       if (dirs.empty()) dirs = flyway_setting("flyway.locations");
       if (dirs.empty()) {
         dirs = first_existing(
-            {"sql", "src/main/resources/db/migration", "db/migration", "migrations"});
+            {"sql", "src/main/resources/db/migration", "db/migration", "migrations"}, tide_dir);
       }
       if (table.empty()) table = var("FLYWAY_TABLE");
       if (table.empty()) table = flyway_setting("flyway.table");

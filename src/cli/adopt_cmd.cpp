@@ -138,8 +138,9 @@ void run_adopt(const GlobalOptions& g, const AdoptOptions& o) {
   const Context ctx = make_context(g);
   const auto tool = adopt::parse_tool(o.from);
   if (!tool) throw usage_error(fmt::format("--from: unknown tool '{}'", o.from));
-  const adopt::Project project = adopt::locate_project(*tool, o.from_dir, o.from_table, ctx.vars);
   const std::string dir = tide_dir(ctx);
+  const adopt::Project project =
+      adopt::locate_project(*tool, o.from_dir, o.from_table, ctx.vars, dir);
   std::error_code ec;
   for (const auto& d : project.dirs) {
     if (fs::exists(d, ec) && fs::exists(dir, ec) && fs::equivalent(d, dir, ec)) {
