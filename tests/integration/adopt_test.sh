@@ -142,21 +142,22 @@ same_schema "$DB" "${DB}_ref"
 
 scenario "adopt --from flyway: dotted versions keep Flyway's order, undo scripts become down, failures refuse"
 project
-mkdir -p sql
-cat >sql/V1__Create_users.sql <<'SQL'
+mkdir -p db/flyway conf
+printf 'flyway.url=jdbc:postgresql://localhost/app\nflyway.locations=filesystem:db/flyway\n' >conf/flyway.conf
+cat >db/flyway/V1__Create_users.sql <<'SQL'
 CREATE TABLE users (id bigserial PRIMARY KEY, email text NOT NULL);
 SQL
-cat >sql/V1_1__Add_name.sql <<'SQL'
+cat >db/flyway/V1_1__Add_name.sql <<'SQL'
 ALTER TABLE users ADD COLUMN name text;
 SQL
-echo 'ALTER TABLE users DROP COLUMN name;' >sql/U1_1__Add_name.sql
-cat >sql/V1_10__Add_age.sql <<'SQL'
+echo 'ALTER TABLE users DROP COLUMN name;' >db/flyway/U1_1__Add_name.sql
+cat >db/flyway/V1_10__Add_age.sql <<'SQL'
 ALTER TABLE users ADD COLUMN age int;
 SQL
-cat >sql/V2__Index.sql <<'SQL'
+cat >db/flyway/V2__Index.sql <<'SQL'
 CREATE INDEX CONCURRENTLY users_email ON users (email);
 SQL
-cat >sql/R__Views.sql <<'SQL'
+cat >db/flyway/R__Views.sql <<'SQL'
 CREATE OR REPLACE VIEW user_emails AS SELECT email FROM users;
 SQL
 # Flyway's PostgreSQL createMetaDataTable.sql.
@@ -167,16 +168,16 @@ q 'CREATE TABLE "public"."flyway_schema_history" (
     "execution_time" INTEGER NOT NULL, "success" BOOLEAN NOT NULL)'
 q 'ALTER TABLE "public"."flyway_schema_history" ADD CONSTRAINT "flyway_schema_history_pk" PRIMARY KEY ("installed_rank")'
 q 'CREATE INDEX "flyway_schema_history_s_idx" ON "public"."flyway_schema_history" ("success")'
-for f in V1__Create_users V1_1__Add_name R__Views; do psql -X -q -v ON_ERROR_STOP=1 -1 -d "$DB" -f "sql/$f.sql" >/dev/null; done
+for f in V1__Create_users V1_1__Add_name R__Views; do psql -X -q -v ON_ERROR_STOP=1 -1 -d "$DB" -f "db/flyway/$f.sql" >/dev/null; done
 q "INSERT INTO flyway_schema_history VALUES
    (1, '1', 'Create users', 'SQL', 'V1__Create_users.sql', 1, 'postgres', now(), 5, true),
    (2, '1.1', 'Add name', 'SQL', 'V1_1__Add_name.sql', 2, 'postgres', now(), 5, true),
    (3, NULL, 'Views', 'SQL', 'R__Views.sql', 3, 'postgres', now(), 5, true)"
 old_before=$(table_digest flyway_schema_history)
 expect 0 adopt --from flyway --apply
-contains "$OUT" "migrations/101_add_name.sql  <- sql/V1_1__Add_name.sql + sql/U1_1__Add_name.sql  (applied)"
-contains "$OUT" "migrations/110_add_age.sql  <- sql/V1_10__Add_age.sql  (pending)"
-contains "$OUT" "unsupported: sql/R__Views.sql"
+contains "$OUT" "migrations/101_add_name.sql  <- db/flyway/V1_1__Add_name.sql + db/flyway/U1_1__Add_name.sql  (applied)"
+contains "$OUT" "migrations/110_add_age.sql  <- db/flyway/V1_10__Add_age.sql  (pending)"
+contains "$OUT" "unsupported: db/flyway/R__Views.sql"
 equals "$(q "SELECT string_agg(version, ',' ORDER BY version) FROM tide_migrations")" "100,101"
 contains "$(cat migrations/101_add_name.sql)" "-- migrate:down"
 expect 0 up
@@ -186,7 +187,7 @@ contains "$OUT" "200_index"
 equals "$(table_digest flyway_schema_history)" "$old_before" "Flyway's table"
 createdb "${DB}_ref"
 for f in V1__Create_users V1_1__Add_name V1_10__Add_age V2__Index R__Views; do
-  psql -X -q -v ON_ERROR_STOP=1 -d "${DB}_ref" -f "sql/$f.sql" >/dev/null
+  psql -X -q -v ON_ERROR_STOP=1 -d "${DB}_ref" -f "db/flyway/$f.sql" >/dev/null
 done
 same_schema "$DB" "${DB}_ref"
 q "INSERT INTO flyway_schema_history VALUES (4, '1.10', 'Add age', 'SQL', 'V1_10__Add_age.sql', 4, 'postgres', now(), 5, false)"
