@@ -48,6 +48,23 @@ std::map<std::string, std::string> parse_dotenv(const std::string& content,
     std::string value = trim(line.substr(eq + 1));
     if (!value.empty() && (value[0] == '\'' || value[0] == '"')) {
       const char quote = value[0];
+      // A quoted value may span lines (a PEM key): read on until its closing quote.
+      const int start_line = line_no;
+      auto closed = [&] {
+        for (size_t i = 1; i < value.size(); ++i) {
+          if (quote == '"' && value[i] == '\\') {
+            ++i;
+          } else if (value[i] == quote) {
+            return true;
+          }
+        }
+        return false;
+      };
+      while (!closed() && std::getline(in, raw)) {
+        ++line_no;
+        if (!raw.empty() && raw.back() == '\r') raw.pop_back();
+        value += "\n" + raw;
+      }
       std::string out;
       size_t i = 1;
       for (; i < value.size() && value[i] != quote; ++i) {
@@ -60,7 +77,7 @@ std::map<std::string, std::string> parse_dotenv(const std::string& content,
       }
       if (i >= value.size()) {
         throw usage_error(
-            fmt::format("{}:{}: the value of {} has no closing {}", path, line_no, key, quote));
+            fmt::format("{}:{}: the value of {} has no closing {}", path, start_line, key, quote));
       }
       value = out;
     } else if (const size_t hash = value.find(" #"); hash != std::string::npos) {

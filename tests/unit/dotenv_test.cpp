@@ -17,6 +17,12 @@ TEST_CASE(".env files: quotes, export, comments", "[dotenv]") {
   CHECK(vars.at("E").empty());
 }
 
+TEST_CASE(".env quoted values may span lines", "[dotenv]") {
+  const auto vars = parse_dotenv("KEY=\"-----BEGIN\nabc\n-----END\"\nNEXT=1\n", ".env");
+  CHECK(vars.at("KEY") == "-----BEGIN\nabc\n-----END");
+  CHECK(vars.at("NEXT") == "1");
+}
+
 TEST_CASE(".env errors name file and line, never the value", "[dotenv]") {
   try {
     parse_dotenv("A=1\nPASSWORD='s3cret\n", "app.env");
