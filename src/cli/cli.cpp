@@ -18,8 +18,8 @@ using AddCommand = void (*)(CLI::App& app, GlobalOptions& g, int& exit_code);
 
 // Every command, in the order `tide help` lists them. A new command is one line here.
 const AddCommand kCommands[] = {
-    add_new,        add_status, add_up,    add_contract, add_down, add_validate,
-    add_baseline,   add_repair, add_token, add_lint,     add_help,
+    add_new,        add_status, add_up,    add_contract, add_down,  add_validate,
+    add_baseline,   add_repair, add_token, add_lint,     add_adopt, add_help,
     add_completion,  // walks this table's commands when it runs
 };
 
@@ -154,6 +154,9 @@ void build_cli(CLI::App& app, GlobalOptions& g, int& exit_code) {
       ->type_name("WHEN")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_flag("--no-color", g.no_color, "No colour (same as --color=never; also: NO_COLOR)");
+  app.add_option("--env-file", g.env_file,
+                 "Variables file (default: ./.env when present; never overrides the environment)")
+      ->type_name("PATH");
   app.option_defaults()->group("Options");
   for (AddCommand add : kCommands) add(app, g, exit_code);
   for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) sub->group("Commands");

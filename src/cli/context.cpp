@@ -8,16 +8,33 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "tide/dotenv.hpp"
 #include "tide/error.hpp"
 
 namespace fs = std::filesystem;
 
 namespace tide::cli {
+namespace {
+
+// Without --dir or `migrations:`, a dbmate project runs in place: when migrations/ is absent,
+// $DBMATE_MIGRATIONS_DIR (its first directory), else db/migrations when it exists.
+std::string fallback_migrations_dir(const EnvLookup& vars) {
+  std::error_code ec;
+  if (fs::exists("migrations", ec)) return "migrations";
+  if (auto dir = vars("DBMATE_MIGRATIONS_DIR"); dir && !dir->empty()) {
+    return dir->substr(0, dir->find(','));
+  }
+  if (fs::is_directory("db/migrations", ec)) return "db/migrations";
+  return "migrations";
+}
+
+}  // namespace
 
 Context make_context(const GlobalOptions& g) {
   Context ctx;
   ctx.global = g;
-  const EnvLookup vars = process_environment();
+  ctx.vars = load_dotenv(g.env_file, process_environment());
+  const EnvLookup& vars = ctx.vars;
   std::string path = g.config_path;
   if (path.empty() && fs::exists("tide.yaml")) path = "tide.yaml";
   if (!path.empty()) {
@@ -26,6 +43,9 @@ Context make_context(const GlobalOptions& g) {
     ctx.config.base_dir = fs::current_path().string();
   }
   if (!g.dir.empty()) ctx.config.migrations_dir = g.dir;
+  if (g.dir.empty() && ctx.config.migrations_dir == "migrations") {
+    ctx.config.migrations_dir = fallback_migrations_dir(vars);
+  }
   ctx.migrations_dir = ctx.config.migrations_dir;
   if (!g.table.empty()) ctx.config.table = g.table;
   ctx.table = parse_table_name(ctx.config.table);
@@ -71,7 +91,7 @@ MigrationSet Context::load_files(bool strict) const {
 }
 
 ConnectionSpec Context::connection() const {
-  return connection_spec(env, global.url, process_environment());
+  return connection_spec(env, global.url, vars);
 }
 
 Target Context::open(TargetMode mode) const {

@@ -25,6 +25,7 @@ struct GlobalOptions {
   int verbose = 0;
   bool quiet = false;
   bool no_color = false;
+  std::string env_file;  // --env-file (default: .env when present)
   std::string color = "auto";  // --color: auto | always | never
 };
 
@@ -40,6 +41,7 @@ struct Context {
   const Environment* env = nullptr;
   std::string migrations_dir;
   QualifiedName table;
+  EnvLookup vars;         // the environment, then the .env file (never overriding it)
   bool color = false;     // stdout is a terminal that wants colour
   bool progress = false;  // stderr is a terminal: live progress lines
 
@@ -68,6 +70,7 @@ void add_baseline(CLI::App& app, GlobalOptions& g, int& exit_code);
 void add_repair(CLI::App& app, GlobalOptions& g, int& exit_code);
 void add_token(CLI::App& app, GlobalOptions& g, int& exit_code);
 void add_lint(CLI::App& app, GlobalOptions& g, int& exit_code);
+void add_adopt(CLI::App& app, GlobalOptions& g, int& exit_code);
 
 // `tide up`'s first step (config lint: error|warn|off): lints the migrations that have no
 // record yet, with the others as context. Throws exit 3 on errors when lint is `error`.

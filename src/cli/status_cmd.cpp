@@ -1,4 +1,6 @@
 // tide status: every migration from files and records, with its state.
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 #include "context.hpp"
@@ -17,7 +19,8 @@ void add_status(CLI::App& app, GlobalOptions& g, int& exit_code) {
                 "Exit 5 when anything is pending or only expanded");
   cmd->callback([&g, &exit_code, format, fail_on_pending] {
     const Context ctx = make_context(g);
-    const MigrationSet files = ctx.load_files(false);
+    // Files tide cannot use are errors (exit 3), listed after the table: never left out silently.
+    const MigrationSet files = load_migrations(ctx.migrations_dir);
     Target target = ctx.open(TargetMode::kRead);
     const auto records = target.records();
     const auto rows = status_rows(files, records);
@@ -28,6 +31,13 @@ void add_status(CLI::App& app, GlobalOptions& g, int& exit_code) {
              r.state == State::kExpanded;
     });
     if (*fail_on_pending && unfinished) exit_code = static_cast<int>(ExitCode::kPending);
+    for (const Problem& p : files.problems) spdlog::error("{}", p.to_string());
+    if (!files.problems.empty()) {
+      spdlog::error("{} file problem{} in {}: tide cannot use {} (see `tide validate --offline`)",
+                    files.problems.size(), files.problems.size() == 1 ? "" : "s",
+                    ctx.migrations_dir, files.problems.size() == 1 ? "it" : "them");
+      exit_code = static_cast<int>(ExitCode::kValidation);
+    }
   });
 }
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "tide/error.hpp"
 #include "tide/sql.hpp"
 #include "tide/version.hpp"
 
@@ -28,6 +29,14 @@ History::History(QualifiedName table)
 
 std::string History::history_table_name() const {
   return quote_ident(table_.schema) + "." + quote_ident(table_.table + "_history");
+}
+
+bool History::tide_shaped(pqxx::transaction_base& tx) const {
+  return tx.exec_params1(
+               "SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 "
+               "AND NOT attisdropped AND attname IN ('version', 'name', 'checksum', 'state')",
+               quoted_)[0]
+             .as<int>() == 4;
 }
 
 bool History::exists(pqxx::transaction_base& tx) const {
@@ -81,6 +90,13 @@ void History::ensure(pqxx::transaction_base& tx) const {
 std::vector<Record> History::load(pqxx::transaction_base& tx) const {
   std::vector<Record> records;
   if (!exists(tx)) return records;
+  if (!tide_shaped(tx)) {
+    throw usage_error(fmt::format(
+        "{}.{} is not a tide metadata table (another tool's, such as dbmate's "
+        "schema_migrations?): pick tide's own with --table or table:, and take the other tool's "
+        "history over with `tide adopt --from TOOL`",
+        table_.schema, table_.table));
+  }
   const auto rows = tx.exec(fmt::format(
       "SELECT version, name, checksum, state, backfill_section, backfill_last_key, backfill_rows, "
       "to_char(expanded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), expand_ms, "

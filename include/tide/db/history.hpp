@@ -59,6 +59,9 @@ class History {
   // $6 finished, $7 client host, $8 tool version.
   std::string save_sql(Phase phase) const;
 
+  // The table has tide's columns (not another tool's table named with --table).
+  bool tide_shaped(pqxx::transaction_base& tx) const;
+
   QualifiedName table_;
   std::string quoted_;
   std::string client_host_;
