@@ -14,7 +14,7 @@ namespace fs = std::filesystem;
 
 namespace tide::cli {
 
-Context make_context(const GlobalOptions& g) {
+Context make_context(const GlobalOptions& g, bool needs_database) {
   Context ctx;
   ctx.global = g;
   const EnvLookup vars = process_environment();
@@ -27,16 +27,22 @@ Context make_context(const GlobalOptions& g) {
   }
   if (!g.dir.empty()) ctx.config.migrations_dir = g.dir;
   ctx.migrations_dir = ctx.config.migrations_dir;
-  if (!g.table.empty()) ctx.config.table = g.table;
+  if (!g.table.empty()) {
+    try {
+      parse_table_name(g.table);
+    } catch (const Error& e) {
+      throw usage_error(std::string("--table: ") + e.what());
+    }
+    ctx.config.table = g.table;
+  }
   ctx.table = parse_table_name(ctx.config.table);
   if (!g.lock_wait.empty()) {
-    auto d = parse_duration(g.lock_wait);
-    if (!d)
-      throw usage_error(
-          fmt::format("--lock-wait: '{}' is not a duration (like 30s, 2m)", g.lock_wait));
-    ctx.config.lock_wait = *d;
+    if (const std::string e = duration_error(g.lock_wait); !e.empty())
+      throw usage_error(fmt::format("--lock-wait: {}", e));
+    ctx.config.lock_wait = *parse_duration(g.lock_wait);
   }
-  if (g.url.empty() || !g.env.empty()) ctx.env = select_environment(ctx.config, g.env, vars);
+  if (needs_database && (g.url.empty() || !g.env.empty()))
+    ctx.env = select_environment(ctx.config, g.env, vars);
   const bool no_color = g.no_color || std::getenv("NO_COLOR") != nullptr;
   ctx.color = !no_color && isatty(fileno(stdout));
   ctx.progress = isatty(fileno(stderr)) && !g.quiet;
@@ -45,6 +51,9 @@ Context make_context(const GlobalOptions& g) {
 
 MigrationSet Context::load_files(bool strict) const {
   MigrationSet set = load_migrations(migrations_dir);
+  if (strict) {
+    if (auto empty = check_not_empty(set, migrations_dir)) set.problems.push_back(*empty);
+  }
   if (!set.problems.empty()) {
     std::string list;
     for (const auto& p : set.problems) list += "\n  " + p.to_string();
