@@ -25,8 +25,7 @@ std::string url_password(const std::string& raw);
 // in connection info string`. Show the redacted string beside it instead.
 std::string conninfo_error_stem(const std::string& message);
 
-// `text` with every secret replaced by ***, and every "double-quoted" fragment that is a piece
-// of a secret (libpq quotes the piece it stumbled on) replaced too.
+// `text` with every secret replaced by ***.
 std::string scrub(std::string text, const std::vector<std::string>& secrets);
 
 }  // namespace tide

@@ -151,21 +151,6 @@ std::string unquoted(const std::string& s) {
   return out;
 }
 
-// True when `fragment` and `secret` have a run of 3 bytes in common (or `fragment`, shorter
-// than that, is inside `secret`): the fragment may show part of the secret.
-bool shares_a_piece(const std::string& fragment, const std::string& secret) {
-  const size_t n = std::min<size_t>(3, fragment.size());
-  for (size_t i = 0; i + n <= fragment.size(); ++i) {
-    if (secret.find(fragment.substr(i, n)) != std::string::npos) return true;
-  }
-  return false;
-}
-
-bool only_punctuation(const std::string& s) {
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return std::ispunct(static_cast<unsigned char>(c)) != 0; });
-}
-
 }  // namespace
 
 std::string redact_connection_string(const std::string& raw) {
@@ -236,21 +221,7 @@ std::string scrub(std::string text, const std::vector<std::string>& secrets) {
       text.replace(pos, secret.size(), kMask);
     }
   }
-  // libpq quotes the piece of a string it stumbled on: "b" of password=a b, say.
-  std::string out;
-  size_t pos = 0;
-  for (size_t open = text.find('"'); open != std::string::npos; open = text.find('"', pos)) {
-    const size_t close = text.find('"', open + 1);
-    if (close == std::string::npos) break;
-    const std::string fragment = text.substr(open + 1, close - open - 1);
-    const bool piece = !fragment.empty() && !only_punctuation(fragment) &&
-                       std::any_of(sorted.begin(), sorted.end(), [&](const std::string& s) {
-                         return shares_a_piece(fragment, s);
-                       });
-    out += text.substr(pos, open - pos) + "\"" + (piece ? kMask : fragment) + "\"";
-    pos = close + 1;
-  }
-  return out + text.substr(pos);
+  return text;
 }
 
 }  // namespace tide

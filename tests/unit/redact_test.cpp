@@ -61,13 +61,17 @@ TEST_CASE("redact_connection_string masks the password as its author meant it") 
   CHECK(redact_connection_string("host=h sslpassword=k") == "host=h sslpassword=***");
 }
 
-TEST_CASE("scrub removes secrets and the pieces libpq quotes") {
-  CHECK(scrub("missing \"=\" after \"b\" in connection info string", {"a b"}) ==
-        "missing \"=\" after \"***\" in connection info string");
-  CHECK(scrub("invalid percent-encoded token: \"SE%RET\"", {"SE%RET"}) ==
-        "invalid percent-encoded token: \"***\"");
+TEST_CASE("scrub removes secrets; libpq's parse errors lose the piece they quote") {
+  CHECK(scrub("user u, password SE%RET, again SE%RET", {"SE%RET"}) ==
+        "user u, password ***, again ***");
   CHECK(scrub("could not translate host name \"h\"", {"a b"}) ==
         "could not translate host name \"h\"");
+  CHECK(conninfo_error_stem("missing \"=\" after \"b\" in connection info string") ==
+        "missing \"=\" after \"…\" in connection info string");
+  CHECK(conninfo_error_stem("missing \"=\" after \"a\"b\" in connection info string") ==
+        "missing \"=\" after \"…\" in connection info string");
+  CHECK(conninfo_error_stem("unterminated quoted string in connection info string") ==
+        "unterminated quoted string in connection info string");
 }
 
 TEST_CASE("every listed malformed connection string is refused without its password") {
