@@ -151,17 +151,44 @@ std::string unquoted(const std::string& s) {
   return out;
 }
 
+// The password and sslpassword libpq reads from `raw` (none when it cannot parse it).
+std::vector<std::string> libpq_passwords(const std::string& raw) {
+  std::vector<std::string> out;
+  char* err = nullptr;
+  if (PQconninfoOption* opts = PQconninfoParse(raw.c_str(), &err)) {
+    for (PQconninfoOption* o = opts; o->keyword; ++o) {
+      const std::string key = o->keyword;
+      if ((key == "password" || key == "sslpassword") && o->val && *o->val) out.push_back(o->val);
+    }
+    PQconninfoFree(opts);
+  }
+  if (err) PQfreemem(err);
+  return out;
+}
+
 }  // namespace
 
 std::string redact_connection_string(const std::string& raw) {
   std::string out;
   size_t pos = 0;
+  std::vector<std::string> masked;
   for (const Span& s : secret_spans(raw)) {
     if (s.begin < pos) continue;  // overlapping spans: the first one masked it already
+    const std::string text = raw.substr(s.begin, s.end - s.begin);
+    masked.insert(masked.end(), {text, percent_decoded(text), unquoted(text)});
     out += raw.substr(pos, s.begin - pos) + kMask;
     pos = s.end;
   }
-  return out + raw.substr(std::min(pos, raw.size()));
+  out += raw.substr(std::min(pos, raw.size()));
+  // Where libpq reads a password outside the spans above (an odd string), hide that too.
+  std::vector<std::string> unmasked;
+  for (const std::string& p : libpq_passwords(raw)) {
+    const bool inside = std::any_of(masked.begin(), masked.end(), [&](const std::string& m) {
+      return m.find(p) != std::string::npos;
+    });
+    if (!inside) unmasked.push_back(p);
+  }
+  return scrub(out, unmasked);
 }
 
 std::string conninfo_error_stem(const std::string& message) {
@@ -197,15 +224,7 @@ std::vector<std::string> connection_secrets(const std::string& raw) {
     out.push_back(percent_decoded(text));
     out.push_back(unquoted(text));
   }
-  char* err = nullptr;
-  if (PQconninfoOption* opts = PQconninfoParse(raw.c_str(), &err)) {
-    for (PQconninfoOption* o = opts; o->keyword; ++o) {
-      const std::string key = o->keyword;
-      if ((key == "password" || key == "sslpassword") && o->val && *o->val) out.push_back(o->val);
-    }
-    PQconninfoFree(opts);
-  }
-  if (err) PQfreemem(err);
+  for (const std::string& p : libpq_passwords(raw)) out.push_back(p);
   out.erase(std::remove(out.begin(), out.end(), std::string()), out.end());
   return out;
 }

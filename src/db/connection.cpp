@@ -62,7 +62,8 @@ void parse_conninfo_into(ConnectionSpec& spec, std::string url, const std::strin
   if (const std::string meant = url_password(url); !meant.empty() && meant != password) {
     throw usage_error(
         fmt::format("{}: the password in {} has a character that must be percent-encoded in a URL "
-                    "('@' as %40, '/' as %2F, '%' as %25, ':' as %3A, '?' as %3F, '#' as %23)",
+                    "('@' as %40, '/' as %2F, '%' as %25, ':' as %3A, '?' as %3F, '#' as %23; "
+                    "an '@' after the host, in a query parameter, as %40 too)",
                     origin, shown));
   }
 }

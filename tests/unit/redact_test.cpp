@@ -59,6 +59,9 @@ TEST_CASE("redact_connection_string masks the password as its author meant it") 
   CHECK(redact_connection_string("u:pw@h") == "u:***@h");
   CHECK(redact_connection_string("postgres://u@h/db") == "postgres://u@h/db");
   CHECK(redact_connection_string("host=h sslpassword=k") == "host=h sslpassword=***");
+  // The same word as user and password: the user stays readable.
+  CHECK(redact_connection_string("postgres://postgres:postgres@localhost/postgres") ==
+        "postgres://postgres:***@localhost/postgres");
 }
 
 TEST_CASE("scrub removes secrets; libpq's parse errors lose the piece they quote") {
