@@ -12,6 +12,13 @@
 
 namespace tide {
 
+// One setting as written in tide.yaml, before ${VAR} expansion.
+struct Setting {
+  std::string key;
+  std::string value;
+  int line = 0;
+};
+
 // One database target (`environments: NAME:`).
 struct Environment {
   std::string name;
@@ -28,6 +35,8 @@ struct Environment {
   std::string sslmode;
   std::string sslrootcert;  // made absolute against the config file's directory
   int line = 0;             // where the environment is defined
+  // Settings with ${VAR}: expanded (and checked) only when this environment is selected.
+  std::vector<Setting> unexpanded;
 };
 
 struct Config {
@@ -49,15 +58,21 @@ struct Config {
 using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 EnvLookup process_environment();
 
-// Expands ${VAR} and ${VAR:-default}. `where` names the place for errors ("tide.yaml:7").
+// Expands ${VAR} and ${VAR:-default}. `where` names the place for errors ("tide.yaml:7: url");
+// errors never quote the text (it may hold a password).
 std::string expand_variables(const std::string& text, const EnvLookup& env,
                              const std::string& where);
 
-// Reads and validates a tide.yaml. Errors (exit 2) name the file, line and key.
+// Reads and validates a tide.yaml. Errors (exit 2) name the file, line and key. Top-level
+// values are expanded; environments' ${VAR} values wait for select_environment.
 Config load_config(const std::string& path, const EnvLookup& env);
 
-// Picks the environment: `requested` (-e), else $TIDE_ENV, else default_env, else the only one.
+// Picks the environment: `requested` (-e), else $TIDE_ENV, else default_env, else the only one,
+// and expands its ${VAR} settings (an unset variable is an error naming it, exit 2).
 // Returns nullptr when the config has no environments and nothing was requested.
+const Environment* select_environment(Config& config, const std::string& requested,
+                                      const EnvLookup& env);
+// The same choice without expanding anything (the environment's name, line, literal values).
 const Environment* select_environment(const Config& config, const std::string& requested,
                                       const EnvLookup& env);
 
@@ -67,6 +82,8 @@ struct QualifiedName {
   std::string table;
   std::string quoted() const;  // "schema"."table"
 };
+// Errors (exit 2) for a name with more than one dot, or too long for PostgreSQL's 63-byte
+// identifiers (the table, and its "<table>_history" companion).
 QualifiedName parse_table_name(const std::string& name);
 
 }  // namespace tide

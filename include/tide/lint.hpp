@@ -44,8 +44,11 @@ struct Options {
 struct Report {
   std::vector<Finding> findings;  // in file order: by version, then line
   std::vector<Problem> problems;  // files that do not parse (always errors)
-  int migrations = 0;             // how many migrations were checked
-  int errors() const;             // error findings + problems
+  // Files the PostgreSQL 15 grammar did not parse (Migration::unparsed): not linted. Warnings;
+  // the CLI's --strict-parse moves them to `problems`.
+  std::vector<Problem> skipped;
+  int migrations = 0;  // how many migrations were checked
+  int errors() const;  // error findings + problems
   int warnings() const;
   bool has_errors() const { return errors() > 0; }  // the CLI exits 3 (kValidation) then
 };

@@ -36,6 +36,14 @@ struct Section {
   bool keyed() const { return !table.empty(); }
 };
 
+// A problem found in the files: always names the file and, when known, the line.
+struct Problem {
+  std::string file;
+  int line = 0;  // 0: the whole file
+  std::string message;
+  std::string to_string() const;  // "file:line: message"
+};
+
 // A version as written in the file name ("0001", "20261124093000"), compared as a number.
 struct Version {
   std::string text;
@@ -56,17 +64,13 @@ struct Migration {
   std::vector<Section> backfills;
   std::optional<Section> contract;
   std::optional<Section> down;
+  // Set when the PostgreSQL 15 grammar rejected a section (PostgreSQL 16+ syntax, or a
+  // mistake): its statements were split by the scanner, the server judges them when they run,
+  // and lint cannot check the file. Names the first such line; a warning unless --strict-parse.
+  std::optional<Problem> unparsed;
 
   // A two-phase migration has a contract step; others are plain and end `applied`.
   bool two_phase() const { return contract.has_value(); }
-};
-
-// A problem found in the files: always names the file and, when known, the line.
-struct Problem {
-  std::string file;
-  int line = 0;  // 0: the whole file
-  std::string message;
-  std::string to_string() const;  // "file:line: message"
 };
 
 // Parses one migration file's content. Problems are appended; the returned migration
@@ -88,5 +92,9 @@ struct MigrationSet {
   const Migration* find(const Version& v) const;
 };
 MigrationSet load_migrations(const std::string& dir);
+
+// A directory without a single migration (nor a bad file) is a problem for every command that
+// would otherwise report "nothing to do": a CI job started in the wrong directory must fail.
+std::optional<Problem> check_not_empty(const MigrationSet& set, const std::string& dir);
 
 }  // namespace tide

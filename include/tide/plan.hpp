@@ -45,8 +45,9 @@ std::vector<std::string> timeout_settings(const Section& section, Millis default
                                           bool local);
 std::vector<std::string> reset_timeouts(const Section& section);
 
-// Problems that stop up/contract/down: changed checksums, failed records, out-of-order pending
-// migrations (unless allowed). Missing files are not problems here (status shows them).
+// Problems that stop up/contract/down and fail validate: changed checksums, failed records,
+// recorded versions without a file (a wrong directory must not look like "nothing to do"),
+// out-of-order pending migrations (unless allowed). `status` shows missing files instead.
 std::vector<Problem> check_history(const MigrationSet& files, const std::vector<Record>& records,
                                    bool allow_out_of_order);
 

@@ -30,7 +30,7 @@ std::string fallback_migrations_dir(const EnvLookup& vars) {
 
 }  // namespace
 
-Context make_context(const GlobalOptions& g) {
+Context make_context(const GlobalOptions& g, bool needs_database) {
   Context ctx;
   ctx.global = g;
   ctx.vars = load_dotenv(g.env_file, process_environment());
@@ -47,16 +47,22 @@ Context make_context(const GlobalOptions& g) {
     ctx.config.migrations_dir = fallback_migrations_dir(vars);
   }
   ctx.migrations_dir = ctx.config.migrations_dir;
-  if (!g.table.empty()) ctx.config.table = g.table;
+  if (!g.table.empty()) {
+    try {
+      parse_table_name(g.table);
+    } catch (const Error& e) {
+      throw usage_error(std::string("--table: ") + e.what());
+    }
+    ctx.config.table = g.table;
+  }
   ctx.table = parse_table_name(ctx.config.table);
   if (!g.lock_wait.empty()) {
-    auto d = parse_duration(g.lock_wait);
-    if (!d)
-      throw usage_error(
-          fmt::format("--lock-wait: '{}' is not a duration (like 30s, 2m)", g.lock_wait));
-    ctx.config.lock_wait = *d;
+    if (const std::string e = duration_error(g.lock_wait); !e.empty())
+      throw usage_error(fmt::format("--lock-wait: {}", e));
+    ctx.config.lock_wait = *parse_duration(g.lock_wait);
   }
-  if (g.url.empty() || !g.env.empty()) ctx.env = select_environment(ctx.config, g.env, vars);
+  if (needs_database && (g.url.empty() || !g.env.empty()))
+    ctx.env = select_environment(ctx.config, g.env, vars);
   ctx.color = wants_color(g, STDOUT_FILENO);
   ctx.progress = smart_terminal(STDERR_FILENO) && !g.quiet && g.log_format != "json";
   return ctx;
@@ -77,6 +83,9 @@ bool wants_color(const GlobalOptions& g, int fd) {
 
 MigrationSet Context::load_files(bool strict) const {
   MigrationSet set = load_migrations(migrations_dir);
+  if (strict) {
+    if (auto empty = check_not_empty(set, migrations_dir)) set.problems.push_back(*empty);
+  }
   if (!set.problems.empty()) {
     std::string list;
     for (const auto& p : set.problems) list += "\n  " + p.to_string();

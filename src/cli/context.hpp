@@ -51,7 +51,9 @@ struct Context {
   Target open(TargetMode mode) const;
 };
 
-Context make_context(const GlobalOptions& g);
+// `needs_database`: false for commands that read files only (validate --offline, lint, new):
+// they select no environment, so they need none of its variables.
+Context make_context(const GlobalOptions& g, bool needs_database = true);
 
 // Parses a --to / baseline version argument (digits).
 Version parse_version_arg(const std::string& text, const std::string& flag);

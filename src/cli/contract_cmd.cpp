@@ -12,9 +12,9 @@ void add_contract(CLI::App& app, GlobalOptions& g, int& exit_code) {
   add_apply_flags(cmd, *f);
   cmd->callback([&g, &exit_code, f, to] {
     const Context ctx = make_context(g);
-    const MigrationSet files = ctx.load_files(true);
     std::optional<Version> until;
     if (!to->empty()) until = parse_version_arg(*to, "--to");
+    const MigrationSet files = ctx.load_files(true);
     Target target = ctx.open(target_mode(*f));
     const auto records = target.records();
     require_no_problems(check_history(files, records, true), "cannot run contract");

@@ -25,10 +25,10 @@ void add_down(CLI::App& app, GlobalOptions& g, int& exit_code) {
   add_apply_flags(cmd, *f);
   cmd->callback([&g, &exit_code, f, steps, to] {
     const Context ctx = make_context(g);
-    const MigrationSet files = ctx.load_files(true);
     DownOptions options;
     options.steps = *steps;
     if (!to->empty()) options.to = parse_version_arg(*to, "--to");
+    const MigrationSet files = ctx.load_files(true);
     Target target = ctx.open(target_mode(*f));
     const auto records = target.records();
     require_no_problems(check_history(files, records, true), "cannot run down");

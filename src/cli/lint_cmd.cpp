@@ -50,10 +50,16 @@ void add_lint(CLI::App& app, GlobalOptions& g, int& exit_code) {
   cmd->add_option("files", *files, "Migration files to report on (default: every migration)");
   cmd->add_option("--format", *format, "Output format (github: workflow annotations)")
       ->check(CLI::IsMember({"text", "json", "github"}));
-  cmd->callback([&g, &exit_code, files, format] {
-    const Context ctx = make_context(g);
-    const lint::Report report =
-        lint::lint_paths(ctx.migrations_dir, *files, lint_options(ctx.config));
+  auto strict_parse = std::make_shared<bool>(false);
+  cmd->add_flag("--strict-parse", *strict_parse,
+                "A file the PostgreSQL 15 grammar does not parse is an error, not a warning");
+  cmd->callback([&g, &exit_code, files, format, strict_parse] {
+    const Context ctx = make_context(g, false);
+    lint::Report report = lint::lint_paths(ctx.migrations_dir, *files, lint_options(ctx.config));
+    if (*strict_parse) {
+      report.problems.insert(report.problems.end(), report.skipped.begin(), report.skipped.end());
+      report.skipped.clear();
+    }
     print(render(report, *format, ctx.color));
     exit_code = static_cast<int>(report.has_errors() ? ExitCode::kValidation : ExitCode::kOk);
   });

@@ -22,7 +22,7 @@ void add_new(CLI::App& app, GlobalOptions& g, int& exit_code) {
                 "Include a contract section (two-phase migration)");
   cmd->add_flag("--backfill", options->backfill, "Include a keyed backfill section");
   cmd->callback([&g, &exit_code, name, options] {
-    const Context ctx = make_context(g);
+    const Context ctx = make_context(g, false);
     const std::string slug = migration_slug(*name);
     std::error_code ec;
     fs::create_directories(ctx.migrations_dir, ec);

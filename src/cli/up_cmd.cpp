@@ -16,9 +16,9 @@ void add_up(CLI::App& app, GlobalOptions& g, int& exit_code) {
   add_apply_flags(cmd, *f);
   cmd->callback([&g, &exit_code, f, to, contract] {
     const Context ctx = make_context(g);
-    const MigrationSet files = ctx.load_files(true);
     UpOptions options;
     if (!to->empty()) options.to = parse_version_arg(*to, "--to");
+    const MigrationSet files = ctx.load_files(true);
     options.contract = *contract;
     options.allow_out_of_order = f->allow_out_of_order || ctx.config.out_of_order;
     Target target = ctx.open(target_mode(*f));

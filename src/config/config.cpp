@@ -6,10 +6,13 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include "tide/error.hpp"
 #include "tide/lint.hpp"
+#include "tide/redact.hpp"
 #include "tide/sql.hpp"
 
 namespace fs = std::filesystem;
@@ -21,31 +24,55 @@ class Reader {
  public:
   Reader(std::string path, const EnvLookup& env) : path_(std::move(path)), env_(env) {}
 
-  std::string where(const YAML::Node& n) const {
-    return fmt::format("{}:{}", path_, n.Mark().line + 1);
+  std::string where(int line) const { return fmt::format("{}:{}", path_, line); }
+  std::string where(const YAML::Node& n) const { return where(line_of(n)); }
+  static int line_of(const YAML::Node& n) { return n.Mark().line + 1; }
+  Error error(int line, const std::string& message) const {
+    return usage_error(fmt::format("{}: {}", where(line), message));
   }
   Error error(const YAML::Node& n, const std::string& message) const {
-    return usage_error(fmt::format("{}: {}", where(n), message));
+    return error(line_of(n), message);
   }
 
-  std::string scalar(const YAML::Node& n, const std::string& key) const {
-    if (!n.IsScalar()) throw error(n, fmt::format("{} must be a single value", key));
-    return expand_variables(n.Scalar(), env_, where(n));
+  // A mapping key: a plain name, never a list or a mapping; each key at most once.
+  std::string key_of(const YAML::Node& k, std::set<std::string>& seen,
+                     const std::string& where_in) const {
+    if (!k.IsScalar()) {
+      throw error(k, fmt::format("keys{} must be plain names, not a list or a mapping", where_in));
+    }
+    if (!seen.insert(k.Scalar()).second) {
+      throw error(
+          k, fmt::format("duplicate key '{}'{}: each key may appear once", k.Scalar(), where_in));
+    }
+    return k.Scalar();
   }
-  int integer(const YAML::Node& n, const std::string& key, int min, int max) const {
-    const std::string s = scalar(n, key);
+
+  std::string raw_scalar(const YAML::Node& n, const std::string& key) const {
+    if (!n.IsScalar()) throw error(n, fmt::format("{} must be a single value", key));
+    return n.Scalar();
+  }
+  std::string scalar(const YAML::Node& n, const std::string& key) const {
+    return expand_variables(raw_scalar(n, key), env_, fmt::format("{}: {}", where(n), key));
+  }
+  int integer(const std::string& s, int line, const std::string& key, int min, int max) const {
     try {
       size_t used = 0;
       const long v = std::stol(s, &used);
       if (used == s.size() && v >= min && v <= max) return static_cast<int>(v);
     } catch (const std::exception&) {
     }
-    throw error(n, fmt::format("{}: '{}' must be a whole number from {} to {}", key, s, min, max));
+    throw error(line, fmt::format("{}: '{}' must be a whole number from {} to {}", key,
+                                  shown(key, s), min, max));
+  }
+  int integer(const YAML::Node& n, const std::string& key, int min, int max) const {
+    return integer(scalar(n, key), line_of(n), key, min, max);
   }
   Millis duration(const YAML::Node& n, const std::string& key) const {
     const std::string s = scalar(n, key);
-    if (auto d = parse_duration(s)) return *d;
-    throw error(n, fmt::format("{}: '{}' is not a duration (like 500ms, 5s, 10m, 1h)", key, s));
+    if (const std::string e = duration_error(s); !e.empty()) {
+      throw error(n, fmt::format("{}: {}", key, e));
+    }
+    return *parse_duration(s);
   }
   bool boolean(const YAML::Node& n, const std::string& key) const {
     const std::string s = scalar(n, key);
@@ -53,62 +80,111 @@ class Reader {
     if (s == "false") return false;
     throw error(n, fmt::format("{}: '{}' must be true or false", key, s));
   }
-  std::string choice(const YAML::Node& n, const std::string& key,
+  std::string choice(const std::string& s, int line, const std::string& key,
                      const std::set<std::string>& allowed) const {
-    const std::string s = scalar(n, key);
     if (allowed.count(s)) return s;
     std::string list;
     for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-    throw error(n, fmt::format("{}: '{}' must be one of {}", key, s, list));
+    throw error(line, fmt::format("{}: '{}' must be one of {}", key, shown(key, s), list));
   }
-  std::string path(const YAML::Node& n, const std::string& key, const std::string& base) const {
-    const std::string s = scalar(n, key);
+  std::string choice(const YAML::Node& n, const std::string& key,
+                     const std::set<std::string>& allowed) const {
+    return choice(scalar(n, key), line_of(n), key, allowed);
+  }
+  static std::string path(const std::string& s, const std::string& base) {
     if (s.empty() || fs::path(s).is_absolute()) return s;
     const std::string joined = (fs::path(base) / s).lexically_normal().string();
     return joined.empty() ? "." : joined;
   }
+  std::string path(const YAML::Node& n, const std::string& key, const std::string& base) const {
+    return path(scalar(n, key), base);
+  }
+  std::string table(const YAML::Node& n) const {
+    const std::string s = scalar(n, "table");
+    try {
+      parse_table_name(s);
+    } catch (const Error& e) {
+      throw error(n, fmt::format("table: {}", e.what()));
+    }
+    return s;
+  }
 
+  // An environment's setting as it may appear in a message (see tide/redact.hpp).
+  static std::string shown(const std::string& key, const std::string& value) {
+    if (key == "password") return "***";
+    return key == "url" ? redact_connection_string(value) : value;
+  }
+
+  // Stores one setting of an environment, its variables already expanded.
+  void set(Environment& e, const std::string& key, const std::string& v, int line,
+           const std::string& base) const {
+    if (key == "url")
+      e.url = v;
+    else if (key == "host")
+      e.host = v;
+    else if (key == "port")
+      e.port = integer(v, line, key, 1, 65535);
+    else if (key == "database" || key == "dbname")
+      e.database = v;
+    else if (key == "user")
+      e.user = v;
+    else if (key == "password")
+      e.password = v;
+    else if (key == "auth")
+      e.auth = choice(v, line, key, {"password", "iam"});
+    else if (key == "region")
+      e.region = v;
+    else if (key == "role_arn")
+      e.role_arn = v;
+    else if (key == "aws_profile")
+      e.aws_profile = v;
+    else if (key == "sslmode")
+      e.sslmode = choice(v, line, key,
+                         {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"});
+    else if (key == "sslrootcert")
+      e.sslrootcert = path(v, base);
+  }
+
+  // Reads an environment. Values with ${VAR} stay unexpanded until the environment is
+  // selected (resolve()): another machine's variables are not this one's business.
   Environment environment(const std::string& name, const YAML::Node& n,
                           const std::string& base) const {
     if (!n.IsMap()) throw error(n, fmt::format("environment '{}' must be a mapping", name));
+    static const std::set<std::string> kKnown = {
+        "url",  "host",   "port",     "database",    "dbname",  "user",       "password",
+        "auth", "region", "role_arn", "aws_profile", "sslmode", "sslrootcert"};
     Environment e;
     e.name = name;
-    e.line = n.Mark().line + 1;
+    e.line = line_of(n);
+    std::set<std::string> seen;
+    const std::string in_env = fmt::format(" in environment '{}'", name);
     for (const auto& kv : n) {
-      const std::string key = kv.first.as<std::string>();
-      const YAML::Node& v = kv.second;
-      if (key == "url")
-        e.url = scalar(v, key);
-      else if (key == "host")
-        e.host = scalar(v, key);
-      else if (key == "port")
-        e.port = integer(v, key, 1, 65535);
-      else if (key == "database" || key == "dbname")
-        e.database = scalar(v, key);
-      else if (key == "user")
-        e.user = scalar(v, key);
-      else if (key == "password")
-        e.password = scalar(v, key);
-      else if (key == "auth")
-        e.auth = choice(v, key, {"password", "iam"});
-      else if (key == "region")
-        e.region = scalar(v, key);
-      else if (key == "role_arn")
-        e.role_arn = scalar(v, key);
-      else if (key == "aws_profile")
-        e.aws_profile = scalar(v, key);
-      else if (key == "sslmode")
-        e.sslmode =
-            choice(v, key, {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"});
-      else if (key == "sslrootcert")
-        e.sslrootcert = path(v, key, base);
-      else
+      const std::string key = key_of(kv.first, seen, in_env);
+      if (!kKnown.count(key)) {
         throw error(kv.first, fmt::format("unknown key '{}' in environment '{}' (known: url, host, "
                                           "port, database, user, password, auth, region, role_arn, "
                                           "aws_profile, sslmode, sslrootcert)",
                                           key, name));
+      }
+      if ((key == "database" && seen.count("dbname")) ||
+          (key == "dbname" && seen.count("database")))
+        throw error(kv.first, fmt::format("database and dbname are the same setting{}", in_env));
+      const std::string raw = raw_scalar(kv.second, key);
+      if (raw.find("${") != std::string::npos) {
+        e.unexpanded.push_back(Setting{key, raw, line_of(kv.second)});
+      } else {
+        set(e, key, raw, line_of(kv.second), base);
+      }
     }
     return e;
+  }
+
+  void resolve(Environment& e, const std::string& base) const {
+    for (const Setting& s : e.unexpanded) {
+      set(e, s.key, expand_variables(s.value, env_, fmt::format("{}: {}", where(s.line), s.key)),
+          s.line, base);
+    }
+    e.unexpanded.clear();
   }
 
  private:
@@ -118,51 +194,20 @@ class Reader {
 
 }  // namespace
 
-EnvLookup process_environment() {
-  return [](const std::string& name) -> std::optional<std::string> {
-    const char* v = std::getenv(name.c_str());
-    return v ? std::optional<std::string>(v) : std::nullopt;
-  };
-}
-
-std::string expand_variables(const std::string& text, const EnvLookup& env,
-                             const std::string& where) {
-  std::string out;
-  size_t i = 0;
-  while (i < text.size()) {
-    if (text.compare(i, 2, "${") != 0) {
-      out += text[i++];
-      continue;
-    }
-    const size_t close = text.find('}', i + 2);
-    if (close == std::string::npos) {
-      throw usage_error(fmt::format("{}: unclosed '${{' in '{}'", where, text));
-    }
-    const std::string inner = text.substr(i + 2, close - i - 2);
-    const size_t dash = inner.find(":-");
-    const std::string name = inner.substr(0, dash);
-    if (name.empty()) throw usage_error(fmt::format("{}: empty variable name in '${{}}'", where));
-    if (auto value = env(name); value && !(dash != std::string::npos && value->empty())) {
-      out += *value;
-    } else if (dash != std::string::npos) {
-      out += inner.substr(dash + 2);
-    } else {
-      throw usage_error(
-          fmt::format("{}: environment variable {} is not set (write ${{{}:-default}} "
-                      "to give a default)",
-                      where, name, name));
-    }
-    i = close + 1;
-  }
-  return out;
-}
-
 Config load_config(const std::string& path, const EnvLookup& env) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    throw usage_error(
+        fmt::format("config file '{}' is a directory: give the path of a tide.yaml file", path));
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  if (!in || !(text << in.rdbuf()) || in.bad()) {
+    throw usage_error(fmt::format("cannot read config file '{}'", path));
+  }
   YAML::Node root;
   try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::BadFile&) {
-    throw usage_error(fmt::format("cannot read config file '{}'", path));
+    root = YAML::Load(text.str());
   } catch (const YAML::Exception& e) {
     throw usage_error(fmt::format("{}:{}: invalid YAML: {}", path, e.mark.line + 1, e.msg));
   }
@@ -175,13 +220,14 @@ Config load_config(const std::string& path, const EnvLookup& env) {
   if (root.IsNull()) return c;
   Reader r(path, env);
   if (!root.IsMap()) throw r.error(root, "the config must be a mapping of keys");
+  std::set<std::string> seen;
   for (const auto& kv : root) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = r.key_of(kv.first, seen, "");
     const YAML::Node& v = kv.second;
     if (key == "migrations")
       c.migrations_dir = r.path(v, key, c.base_dir);
     else if (key == "table")
-      c.table = r.scalar(v, key);
+      c.table = r.table(v);
     else if (key == "default_env")
       c.default_env = r.scalar(v, key);
     else if (key == "lock_timeout")
@@ -198,8 +244,9 @@ Config load_config(const std::string& path, const EnvLookup& env) {
       c.lint = r.choice(v, key, {"error", "warn", "off"});
     else if (key == "lint_rules") {
       if (!v.IsMap()) throw r.error(v, "lint_rules must map rule names to error, warning or off");
+      std::set<std::string> seen_rules;
       for (const auto& rule : v) {
-        const std::string name = rule.first.as<std::string>();
+        const std::string name = r.key_of(rule.first, seen_rules, " in lint_rules");
         if (!lint::find_rule(name)) {
           throw r.error(rule.first, fmt::format("lint_rules: unknown rule '{}' (docs/lint.md lists "
                                                 "the rules)",
@@ -210,9 +257,10 @@ Config load_config(const std::string& path, const EnvLookup& env) {
       }
     } else if (key == "environments") {
       if (!v.IsMap()) throw r.error(v, "environments must be a mapping of names to settings");
+      std::set<std::string> seen_envs;
       for (const auto& env_kv : v) {
-        c.environments.push_back(
-            r.environment(env_kv.first.as<std::string>(), env_kv.second, c.base_dir));
+        c.environments.push_back(r.environment(
+            r.key_of(env_kv.first, seen_envs, " in environments"), env_kv.second, c.base_dir));
       }
     } else {
       throw r.error(kv.first,
@@ -228,8 +276,15 @@ Config load_config(const std::string& path, const EnvLookup& env) {
     throw usage_error(
         fmt::format("{}: default_env '{}' is not one of the environments", path, c.default_env));
   }
-  parse_table_name(c.table);
   return c;
+}
+
+const Environment* select_environment(Config& config, const std::string& requested,
+                                      const EnvLookup& env) {
+  Environment* e = const_cast<Environment*>(
+      select_environment(static_cast<const Config&>(config), requested, env));
+  if (e) Reader(config.path, env).resolve(*e, config.base_dir);
+  return e;
 }
 
 const Environment* select_environment(const Config& config, const std::string& requested,
@@ -277,6 +332,20 @@ QualifiedName parse_table_name(const std::string& name) {
   }
   if (q.schema.empty() || q.table.empty() || q.table.find('.') != std::string::npos) {
     throw usage_error(fmt::format("table '{}' must be NAME or SCHEMA.NAME", name));
+  }
+  // PostgreSQL cuts identifiers at 63 bytes: the history table "<table>_history" must fit too,
+  // or it would be cut onto the table's own name.
+  constexpr size_t kMaxIdentifier = 63;
+  const size_t max_table = kMaxIdentifier - std::string("_history").size();
+  if (q.schema.size() > kMaxIdentifier) {
+    throw usage_error(fmt::format("table '{}': the schema name is {} bytes; PostgreSQL allows {}",
+                                  name, q.schema.size(), kMaxIdentifier));
+  }
+  if (q.table.size() > max_table) {
+    throw usage_error(fmt::format(
+        "table '{}': the name is {} bytes; at most {} (PostgreSQL allows {} bytes, and the "
+        "history table NAME_history must fit too)",
+        name, q.table.size(), max_table, kMaxIdentifier));
   }
   return q;
 }

@@ -7,8 +7,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "tide/error.hpp"
+#include "tide/redact.hpp"
 
 namespace tide {
 namespace {
@@ -23,19 +25,47 @@ void set_param(ConnectionSpec& spec, const std::string& key, const std::string& 
   spec.params.emplace_back(key, value);
 }
 
-void parse_conninfo_into(ConnectionSpec& spec, const std::string& url, const std::string& origin) {
+// Reads a URL or key=value string into the spec. Every message about it shows the string
+// redacted and libpq's own words scrubbed of the secrets.
+void parse_conninfo_into(ConnectionSpec& spec, std::string url, const std::string& origin) {
+  while (!url.empty() && std::isspace(static_cast<unsigned char>(url.back()))) url.pop_back();
+  url.erase(0, url.find_first_not_of(" \t\r\n"));
+  const std::vector<std::string> secrets = connection_secrets(url);
+  spec.secrets.insert(spec.secrets.end(), secrets.begin(), secrets.end());
+  const std::string shown = redact_connection_string(url);
+  const size_t scheme_end = url.find("://");
+  if (scheme_end != std::string::npos && url.find('=') > scheme_end) {
+    const std::string scheme = url.substr(0, scheme_end);
+    if (scheme != "postgres" && scheme != "postgresql") {
+      throw usage_error(fmt::format(
+          "{}: unknown URL scheme '{}' in {}: write postgres://USER:PASSWORD@HOST:PORT/DATABASE",
+          origin, scrub(scheme, secrets), shown));
+    }
+  }
   char* err = nullptr;
   PQconninfoOption* opts = PQconninfoParse(url.c_str(), &err);
   if (!opts) {
     std::string message = err ? err : "invalid connection string";
     if (err) PQfreemem(err);
     while (!message.empty() && message.back() == '\n') message.pop_back();
-    throw usage_error(fmt::format("{}: {}", origin, message));
+    throw usage_error(fmt::format("{}: not a valid connection string ({}): {}", origin,
+                                  scrub(conninfo_error_stem(message), secrets), shown));
   }
+  std::string password;
   for (PQconninfoOption* o = opts; o->keyword; ++o) {
     if (o->val && *o->val) set_param(spec, o->keyword, o->val);
+    if (o->val && std::string(o->keyword) == "password") password = o->val;
   }
   PQconninfoFree(opts);
+  // libpq ends a URL's user info at the first '@' or '/': a raw one in the password would
+  // send part of it elsewhere (as the host, the port, the database) — and into messages.
+  if (const std::string meant = url_password(url); !meant.empty() && meant != password) {
+    throw usage_error(
+        fmt::format("{}: the password in {} has a character that must be percent-encoded in a URL "
+                    "('@' as %40, '/' as %2F, '%' as %25, ':' as %3A, '?' as %3F, '#' as %23; "
+                    "an '@' after the host, in a query parameter, as %40 too)",
+                    origin, shown));
+  }
 }
 
 // Routes server notices (NOTICE, WARNING) to the log instead of libpq's stderr printer.
@@ -59,15 +89,19 @@ std::string ConnectionSpec::get(const std::string& key) const {
   return "";
 }
 
+std::string ConnectionSpec::redact(const std::string& text) const {
+  return scrub(text, secrets);
+}
+
 std::string ConnectionSpec::describe() const {
   std::string host = get("host");
   if (host.empty()) host = get("hostaddr");
   const std::string port = get("port");
   const std::string user = get("user");
   const std::string db = get("dbname");
-  return fmt::format("{}{}{}{}{}", user.empty() ? "" : user + "@",
-                     host.empty() ? "(default host)" : host, port.empty() ? "" : ":" + port,
-                     db.empty() ? "" : "/" + db, iam ? " (IAM auth)" : "");
+  return redact(fmt::format("{}{}{}{}{}", user.empty() ? "" : user + "@",
+                            host.empty() ? "(default host)" : host, port.empty() ? "" : ":" + port,
+                            db.empty() ? "" : "/" + db, iam ? " (IAM auth)" : ""));
 }
 
 std::string to_conninfo(const std::vector<std::pair<std::string, std::string>>& params) {
@@ -108,7 +142,10 @@ ConnectionSpec connection_spec(const Environment* env, const std::string& url,
     if (env->port) set_param(spec, "port", std::to_string(env->port));
     if (!env->database.empty()) set_param(spec, "dbname", env->database);
     if (!env->user.empty()) set_param(spec, "user", env->user);
-    if (!env->password.empty()) set_param(spec, "password", env->password);
+    if (!env->password.empty()) {
+      set_param(spec, "password", env->password);
+      spec.secrets.push_back(env->password);
+    }
     if (!env->sslmode.empty()) set_param(spec, "sslmode", env->sslmode);
     if (!env->sslrootcert.empty()) set_param(spec, "sslrootcert", env->sslrootcert);
   }
@@ -164,7 +201,10 @@ Session::~Session() {
 
 void Session::connect() {
   auto params = spec_.params;
-  if (tokens_) params.emplace_back("password", tokens_->token());
+  if (tokens_) {
+    params.emplace_back("password", tokens_->token());
+    spec_.secrets.push_back(params.back().second);
+  }
   if (read_only_) {
     const std::string options = spec_.get("options");
     params.erase(std::remove_if(params.begin(), params.end(),
@@ -181,7 +221,8 @@ void Session::connect() {
     std::string message = e.what();
     while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
       message.pop_back();
-    throw usage_error(fmt::format("cannot connect to {}: {}", spec_.describe(), message));
+    throw usage_error(
+        fmt::format("cannot connect to {}: {}", spec_.describe(), spec_.redact(message)));
   }
 }
 

@@ -38,6 +38,14 @@ bool is_lock_timeout(const std::exception& e) {
 
 std::string statement_error(const Migration& m, const Statement* st, const std::exception& e) {
   std::string message = e.what();
+  // libpqxx loses the server's last words when the session ends mid-statement (its message is
+  // "Could not obtain client encoding: not connected."): say what the client saw.
+  if (dynamic_cast<const pqxx::broken_connection*>(&e)) {
+    message =
+        "the database session ended while this statement ran (SQLSTATE 08006, connection "
+        "failure): it was terminated (pg_terminate_backend, an idle or statement timeout), the "
+        "server restarted or failed over, or the network dropped";
+  }
   if (const size_t nl = message.find('\n'); nl != std::string::npos) message.resize(nl);
   for (const char* prefix : {"ERROR:  ", "FATAL:  "}) {
     if (message.rfind(prefix, 0) == 0) message.erase(0, std::char_traits<char>::length(prefix));

@@ -217,17 +217,24 @@ int Report::errors() const {
 }
 
 int Report::warnings() const {
-  return static_cast<int>(std::count_if(findings.begin(), findings.end(), [](const Finding& f) {
-    return f.severity == Severity::kWarning;
-  }));
+  return static_cast<int>(skipped.size()) +
+         static_cast<int>(std::count_if(findings.begin(), findings.end(), [](const Finding& f) {
+           return f.severity == Severity::kWarning;
+         }));
 }
 
 Report lint(const std::vector<Migration>& migrations, const Options& options) {
+  Report report;
   std::vector<const Migration*> order;
-  for (const Migration& m : migrations) order.push_back(&m);
+  for (const Migration& m : migrations) {
+    if (!m.unparsed) {
+      order.push_back(&m);
+    } else if (options.only.empty() || options.only.count(m.path)) {
+      report.skipped.push_back(*m.unparsed);
+    }
+  }
   std::stable_sort(order.begin(), order.end(),
                    [](const Migration* a, const Migration* b) { return a->version < b->version; });
-  Report report;
   Linter linter(options, report);
   constexpr size_t kChunk = 500;  // bounds the memory held by parse trees
   for (size_t begin = 0; begin < order.size(); begin += kChunk) {

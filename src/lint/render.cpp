@@ -64,6 +64,10 @@ std::string render_text(const Report& report, bool color) {
   for (const Problem& p : report.problems) {
     out += fmt::format("{}: {} {}\n", location(p.file, p.line), paint("1;31", "error"), p.message);
   }
+  for (const Problem& p : report.skipped) {
+    out +=
+        fmt::format("{}: {} {}\n", location(p.file, p.line), paint("1;33", "warning"), p.message);
+  }
   for (const Finding& f : report.findings) {
     const bool error = f.severity == Severity::kError;
     out += fmt::format("{}: {} [{}] {}\n", location(f.file, f.line),
@@ -95,6 +99,10 @@ std::string render_json(const Report& report) {
   for (const Problem& p : report.problems) {
     doc["problems"].push_back({{"file", p.file}, {"line", p.line}, {"message", p.message}});
   }
+  doc["skipped"] = nlohmann::ordered_json::array();
+  for (const Problem& p : report.skipped) {
+    doc["skipped"].push_back({{"file", p.file}, {"line", p.line}, {"message", p.message}});
+  }
   // Replace invalid UTF-8 from file content rather than throwing.
   return doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
@@ -108,6 +116,7 @@ std::string render_github(const Report& report) {
     out += fmt::format(",title={}::{}\n", escape_property(title), escape_data(message));
   };
   for (const Problem& p : report.problems) command("error", p.file, p.line, "tide", p.message);
+  for (const Problem& p : report.skipped) command("warning", p.file, p.line, "tide", p.message);
   for (const Finding& f : report.findings) {
     command(f.severity == Severity::kError ? "error" : "warning", f.file, f.line, f.rule,
             f.message + "\nfix: " + f.fix);

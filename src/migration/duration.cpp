@@ -1,6 +1,8 @@
 // Parsing and printing of durations (see include/tide/duration.hpp).
 #include "tide/duration.hpp"
 
+#include <fmt/format.h>
+
 #include <cctype>
 #include <limits>
 
@@ -22,6 +24,17 @@ std::optional<Millis> parse_duration(const std::string& text) {
   if (unit == "m" || unit == "min") return Millis(value * 60 * 1000);
   if (unit == "h") return Millis(value * 3600 * 1000);
   return std::nullopt;
+}
+
+std::string duration_error(const std::string& text) {
+  const auto d = parse_duration(text);
+  if (!d) return fmt::format("'{}' is not a duration (like 500ms, 5s, 10m, 1h)", text);
+  if (*d > kMaxDuration) {
+    return fmt::format(
+        "'{}' is out of range: at most {}ms (about 24 days), PostgreSQL's limit for timeouts", text,
+        kMaxDuration.count());
+  }
+  return "";
 }
 
 std::string format_duration(Millis d) {

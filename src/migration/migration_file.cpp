@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <cctype>
+#include <set>
 #include <sstream>
 
 #include "tide/migration.hpp"
@@ -28,6 +29,30 @@ bool parse_marker(const std::string& line, Marker& marker) {
   return true;
 }
 
+// The 1-based line of the first byte sequence that is not UTF-8; 0 when the text is valid.
+int first_invalid_utf8_line(const std::string& s) {
+  int line = 1;
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == '\n') ++line;
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || i + n > s.size() || (n == 2 && c < 0xC2) || (n == 4 && c > 0xF4)) return line;
+    for (size_t k = 1; k < n; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return line;
+    }
+    if (n == 3) {  // no overlong forms, no UTF-16 surrogates
+      const auto c1 = static_cast<unsigned char>(s[i + 1]);
+      if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0)) return line;
+    }
+    if (n == 4) {
+      const auto c1 = static_cast<unsigned char>(s[i + 1]);
+      if ((c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90)) return line;
+    }
+    i += n;
+  }
+  return 0;
+}
+
 std::optional<Phase> phase_of(const std::string& section) {
   if (section == "expand" || section == "up") return Phase::kExpand;
   if (section == "backfill") return Phase::kBackfill;
@@ -45,20 +70,23 @@ class FileParser {
     problems_.push_back(Problem{path_, line, message});
   }
 
-  void apply_option(Section& s, const std::string& option) {
+  void apply_option(Section& s, const std::string& option, std::set<std::string>& seen) {
     const size_t colon = option.find(':');
     if (colon == std::string::npos || colon == 0 || colon + 1 == option.size()) {
       problem(s.line, fmt::format("malformed option '{}': expected key:value", option));
       return;
     }
     const std::string key = option.substr(0, colon), value = option.substr(colon + 1);
+    if (!seen.insert(key).second) {
+      problem(s.line, fmt::format("option {} given twice on one marker", key));
+      return;
+    }
     const bool backfill = s.phase == Phase::kBackfill;
     auto duration = [&](std::optional<Millis>& into) {
-      if (auto d = parse_duration(value)) {
-        into = *d;
+      if (const std::string e = duration_error(value); e.empty()) {
+        into = *parse_duration(value);
       } else {
-        problem(s.line, fmt::format("option {}: '{}' is not a duration (like 500ms, 5s, 10m, 1h)",
-                                    key, value));
+        problem(s.line, fmt::format("option {}: {}", key, e));
       }
     };
     if (key == "transaction" && !backfill) {
@@ -103,6 +131,7 @@ class FileParser {
     if (s.statements.empty()) problem(s.line, "backfill section has no statement");
     for (const Statement& st : s.statements) {
       const int params = max_param_number(st.sql);
+      if (params < 0) continue;  // not parsed by the grammar: the server checks it at run time
       if (s.keyed() && params != 2) {
         problem(st.line,
                 "keyed backfill statement must use $1 and $2 (first and last key of "
@@ -115,7 +144,30 @@ class FileParser {
     }
   }
 
+  // Statements a migration section cannot hold, whatever the grammar version.
+  void check_statements(const Section& s) {
+    const bool transactional = s.transactional || s.phase == Phase::kBackfill;
+    for (const Statement& st : s.statements) {
+      const std::string control = transaction_control(st.sql);
+      if (transactional && !control.empty()) {
+        problem(st.line,
+                fmt::format("{} in a transactional section: tide runs the {} section in one "
+                            "transaction and records it in the same one, so {} would break "
+                            "that; remove it, or give the section transaction:false",
+                            control, s.marker, control));
+      }
+      const std::string copy = copy_with_client(st.sql);
+      if (!copy.empty()) {
+        problem(st.line, fmt::format("COPY … {} needs a client that sends or reads the data, "
+                                     "which a migration runner is not: use INSERT … VALUES, or "
+                                     "COPY with a server-side file",
+                                     copy));
+      }
+    }
+  }
+
   void place(Migration& m, Section s) {
+    check_statements(s);
     const bool seen_expand = m.expand.line > 0;
     switch (s.phase) {
       case Phase::kExpand:
@@ -214,11 +266,17 @@ Migration parse_migration(const std::string& path, const std::string& content,
     parser.problem(0, "file contains NUL bytes: not a text SQL file");
     return m;
   }
+  if (const int bad = first_invalid_utf8_line(content)) {
+    parser.problem(bad, "invalid UTF-8: save the file as UTF-8 (the server would reject it)");
+    return m;
+  }
 
-  // Normalise line endings once; every line number below is a line of this text.
+  // Normalise line endings once (and drop a UTF-8 byte order mark, which editors on Windows
+  // write); every line number below is a line of this text.
   std::string text;
   text.reserve(content.size());
-  for (size_t i = 0; i < content.size(); ++i) {
+  const size_t bom = content.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
+  for (size_t i = bom; i < content.size(); ++i) {
     if (!(content[i] == '\r' && i + 1 < content.size() && content[i + 1] == '\n'))
       text += content[i];
   }
@@ -232,11 +290,16 @@ Migration parse_migration(const std::string& path, const std::string& content,
   auto close_section = [&](size_t body_end) {
     if (!open) return;
     Section& s = open->section;
-    std::string error;
-    int error_line = 0;
-    if (!split_sql(text.substr(open->body_start, body_end - open->body_start), s.line + 1,
-                   s.statements, error, error_line)) {
-      parser.problem(error_line, error);
+    const SplitResult split = split_sql(text.substr(open->body_start, body_end - open->body_start),
+                                        s.line + 1, s.statements);
+    if (!split.ok) {
+      parser.problem(split.error_line, split.error);
+    } else if (split.by_scanner && !m.unparsed) {
+      m.unparsed = Problem{path, split.error_line,
+                           fmt::format("{} — not parsed by the PostgreSQL 15 grammar: lint skipped "
+                                       "for this file (newer syntax is left to the server; "
+                                       "--strict-parse makes this an error)",
+                                       split.error)};
     }
     parser.place(m, std::move(s));
     open.reset();
@@ -262,7 +325,8 @@ Migration parse_migration(const std::string& path, const std::string& content,
         s.phase = *phase;
         s.marker = marker.section;
         s.line = line_no;
-        for (const auto& opt : marker.options) parser.apply_option(s, opt);
+        std::set<std::string> seen;
+        for (const auto& opt : marker.options) parser.apply_option(s, opt, seen);
         open = Pending{std::move(s), std::min(eol + 1, text.size())};
       }
     }
@@ -272,12 +336,11 @@ Migration parse_migration(const std::string& path, const std::string& content,
 
   // Only comments and blank lines may stand before the first marker.
   std::vector<Statement> preamble;
-  std::string error;
-  int error_line = 0;
   const std::string head =
       text.substr(0, preamble_end == std::string::npos ? text.size() : preamble_end);
-  if (!split_sql(head, 1, preamble, error, error_line) || !preamble.empty()) {
-    parser.problem(preamble.empty() ? error_line : preamble.front().line,
+  const SplitResult split = split_sql(head, 1, preamble);
+  if (!split.ok || !preamble.empty()) {
+    parser.problem(preamble.empty() ? split.error_line : preamble.front().line,
                    "SQL before the first '-- migrate:' marker; only comments and blank lines may "
                    "stand there (start the file with -- migrate:expand or -- migrate:up)");
   } else if (m.expand.line == 0) {

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -28,24 +29,46 @@ MigrationSet load_migrations(const std::string& dir) {
                     "tide.yaml or pass --dir)",
                     dir));
   }
+  MigrationSet set;
   std::vector<std::string> paths;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.path().extension() == ".sql" && !entry.is_directory()) {
-      paths.push_back(entry.path().string());
+  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator();
+       it.increment(ec)) {
+    const fs::path& p = it->path();
+    std::string ext = p.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    if (ext != ".sql") continue;
+    std::error_code type_ec;
+    if (it->is_directory(type_ec)) continue;
+    if (p.extension() != ".sql") {
+      set.problems.push_back(Problem{p.string(), 0,
+                                     "file name must end in lowercase .sql (<version>_<slug>.sql); "
+                                     "tide does not skip a migration silently"});
+    } else {
+      paths.push_back(p.string());
     }
   }
   if (ec) throw usage_error(fmt::format("cannot read directory '{}': {}", dir, ec.message()));
   std::sort(paths.begin(), paths.end());
 
-  MigrationSet set;
   for (const auto& path : paths) {
+    std::error_code read_ec;
+    (void)fs::status(path, read_ec);  // a dangling link or a symlink loop
     std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      set.problems.push_back(Problem{path, 0, "cannot read file"});
+    if (read_ec || !in) {
+      set.problems.push_back(
+          Problem{path, 0,
+                  fmt::format("cannot read file: {}",
+                              read_ec ? read_ec.message()
+                                      : std::string("permission denied or not a file"))});
       continue;
     }
     std::ostringstream content;
     content << in.rdbuf();
+    if (in.bad()) {
+      set.problems.push_back(Problem{path, 0, "cannot read file"});
+      continue;
+    }
     size_t before = set.problems.size();
     Migration m = parse_migration(path, content.str(), set.problems);
     const bool named = !m.version.text.empty();
@@ -62,6 +85,13 @@ MigrationSet load_migrations(const std::string& dir) {
     }
   }
   return set;
+}
+
+std::optional<Problem> check_not_empty(const MigrationSet& set, const std::string& dir) {
+  if (!set.migrations.empty() || !set.problems.empty()) return std::nullopt;
+  return Problem{dir, 0,
+                 "no migration files (<version>_<slug>.sql) here: is this the right directory "
+                 "(--dir, migrations: in tide.yaml)? `tide new NAME` writes the first one"};
 }
 
 }  // namespace tide

@@ -114,6 +114,14 @@ std::vector<Problem> check_history(const MigrationSet& files, const std::vector<
   for (const auto& r : records) {
     const Migration* m = files.find(r.version);
     const std::string where = m ? m->path : fmt::format("version {}", r.version.text);
+    if (!m) {
+      problems.push_back(Problem{
+          where, 0,
+          fmt::format("migration {}_{} is recorded ({}) but no file has version {}: is this the "
+                      "right migrations directory (--dir, migrations: in tide.yaml)? Otherwise "
+                      "restore the file",
+                      r.version.text, r.name, state_name(r.state), r.version.text)});
+    }
     if (r.state == State::kFailed) {
       problems.push_back(
           Problem{where, 0,

@@ -80,12 +80,15 @@ environments:
   CHECK(c.out_of_order);
   CHECK(c.version_format == "sequential");
   REQUIRE(c.environments.size() == 2);
-  CHECK(c.environments[1].host == "cluster.rds");
+  CHECK(c.environments[1].host.empty());  // ${DB_HOST}: expanded once ci is selected
   CHECK(c.environments[1].auth == "iam");
-  CHECK(c.environments[1].role_arn.empty());
   CHECK(c.environments[1].sslrootcert.find("/certs/global-bundle.pem") != std::string::npos);
   CHECK(select_environment(c, "", fake_env({}))->name == "local");
-  CHECK(select_environment(c, "", fake_env({{"TIDE_ENV", "ci"}}))->name == "ci");
+  const Environment* ci =
+      select_environment(c, "", fake_env({{"TIDE_ENV", "ci"}, {"DB_HOST", "cluster.rds"}}));
+  CHECK(ci->name == "ci");
+  CHECK(ci->host == "cluster.rds");
+  CHECK(ci->role_arn.empty());
   CHECK(select_environment(c, "local", fake_env({{"TIDE_ENV", "ci"}}))->name == "local");
   CHECK_THROWS_WITH(select_environment(c, "prod", fake_env({})), Catch::Contains("prod"));
 }
@@ -95,8 +98,10 @@ TEST_CASE("config errors name the line and key") {
              Catch::Contains("tide.yaml:2") && Catch::Contains("colour"));
   CHECK_THAT(error_of("environments:\n  a:\n    hots: x\n"),
              Catch::Contains("tide.yaml:3") && Catch::Contains("hots"));
-  CHECK_THAT(error_of("environments:\n  a:\n    host: ${NOPE}\n"),
-             Catch::Contains("tide.yaml:3") && Catch::Contains("NOPE"));
+  Config unset =
+      load_config(write_config("environments:\n  a:\n    host: ${NOPE}\n"), fake_env({}));
+  CHECK_THROWS_WITH(select_environment(unset, "a", fake_env({})),
+                    Catch::Contains("tide.yaml:3") && Catch::Contains("NOPE"));
   CHECK_THAT(error_of("lock_timeout: soon\n"), Catch::Contains("lock_timeout"));
   CHECK_THAT(error_of("environments:\n  a:\n    auth: kerberos\n"), Catch::Contains("auth"));
   CHECK_THAT(error_of("key: [unclosed\n"), Catch::Contains("invalid YAML"));
@@ -133,4 +138,90 @@ TEST_CASE("table names split into schema and table") {
   CHECK(parse_table_name("ops.history").schema == "ops");
   CHECK(parse_table_name("ops.history").quoted() == "\"ops\".\"history\"");
   CHECK_THROWS(parse_table_name(".x"));
+}
+
+TEST_CASE("${VAR} is expanded in the selected environment only") {
+  const std::string path = write_config(
+      "migrations: ${MIG_DIR:-migrations}\ndefault_env: local\nenvironments:\n"
+      "  local:\n    url: postgres://localhost/app\n"
+      "  prod:\n    host: ${DB_HOST}\n    port: ${DB_PORT}\n    auth: iam\n    user: m\n");
+  Config c = load_config(path, fake_env({}));  // no DB_HOST here: prod is not used
+  CHECK(select_environment(c, "", fake_env({}))->url == "postgres://localhost/app");
+  CHECK_THROWS_WITH(select_environment(c, "prod", fake_env({})),
+                    Catch::Contains("tide.yaml:7") && Catch::Contains("DB_HOST"));
+  Config again = load_config(path, fake_env({}));
+  CHECK_THROWS_WITH(
+      select_environment(again, "prod", fake_env({{"DB_HOST", "h"}, {"DB_PORT", "x"}})),
+      Catch::Contains("tide.yaml:8") && Catch::Contains("port"));
+  Config ok = load_config(path, fake_env({}));
+  const Environment* prod =
+      select_environment(ok, "prod", fake_env({{"DB_HOST", "h"}, {"DB_PORT", "6432"}}));
+  CHECK(prod->host == "h");
+  CHECK(prod->port == 6432);
+  // Literal values are still checked at load, in every environment.
+  CHECK_THAT(error_of("environments:\n  a:\n    url: x\n  b:\n    port: many\n"),
+             Catch::Contains("tide.yaml:5") && Catch::Contains("port"));
+}
+
+TEST_CASE("config errors: keys, duplicates, tables, durations, directories") {
+  CHECK_THAT(error_of("? [a, b]\n: 1\n"),
+             Catch::Contains("tide.yaml:1") && Catch::Contains("keys"));
+  CHECK_THAT(error_of("environments:\n  a:\n    ? {x: 1}\n    : 2\n"),
+             Catch::Contains("tide.yaml:3") && Catch::Contains("keys"));
+  CHECK_THAT(error_of("lock_timeout: 1s\ntable: t\nlock_timeout: 2s\n"),
+             Catch::Contains("tide.yaml:3") && Catch::Contains("duplicate key 'lock_timeout'"));
+  CHECK_THAT(error_of("environments:\n  a:\n    host: x\n    host: y\n"),
+             Catch::Contains("tide.yaml:4") && Catch::Contains("duplicate key 'host'"));
+  CHECK_THAT(error_of("environments:\n  a:\n    host: x\n  a:\n    host: y\n"),
+             Catch::Contains("tide.yaml:4") && Catch::Contains("duplicate key 'a'"));
+  CHECK_THAT(error_of("retries: 1\ntable: a.b.c\n"), Catch::Contains("tide.yaml:2") &&
+                                                         Catch::Contains("table") &&
+                                                         Catch::Contains("a.b.c"));
+  CHECK_THAT(error_of("table: " + std::string(56, 't') + "\n"),
+             Catch::Contains("tide.yaml:1") && Catch::Contains("_history"));
+  CHECK_NOTHROW(load_config(write_config("table: s." + std::string(55, 't') + "\n"), fake_env({})));
+  CHECK_THAT(error_of("lock_timeout: 9999999h\n"), Catch::Contains("tide.yaml:1") &&
+                                                       Catch::Contains("lock_timeout") &&
+                                                       Catch::Contains("out of range"));
+  CHECK_THAT(error_of("lock_wait: 600h\n"), Catch::Contains("out of range"));
+  const auto dir = fs::temp_directory_path() / ("tide-config-dir-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  try {
+    load_config(dir.string(), fake_env({}));
+    FAIL("expected an error");
+  } catch (const Error& e) {
+    CHECK(e.code() == ExitCode::kUsage);
+    CHECK_THAT(e.what(), Catch::Contains("is a directory"));
+  }
+  fs::remove_all(dir);
+}
+
+TEST_CASE("config errors never show a password") {
+  auto error_selecting = [](const std::string& yaml) -> std::string {
+    Config c = load_config(write_config(yaml), fake_env({}));  // not selected: no error
+    try {
+      select_environment(c, "a", fake_env({}));
+    } catch (const Error& e) {
+      CHECK(e.code() == ExitCode::kUsage);
+      return e.what();
+    }
+    return "";
+  };
+  const std::string unclosed =
+      error_selecting("environments:\n  a:\n    url: postgres://u:Sup3rSecret@h/${DB\n");
+  CHECK_THAT(unclosed, Catch::Contains("tide.yaml:3") && Catch::Contains("unclosed"));
+  CHECK(unclosed.find("Sup3rSecret") == std::string::npos);
+  const std::string pw = error_selecting("environments:\n  a:\n    password: abc${\n");
+  CHECK_THAT(pw, Catch::Contains("tide.yaml:3: password"));
+  CHECK(pw.find("abc") == std::string::npos);
+  const std::string port = error_selecting(
+      "environments:\n  a:\n    url: postgres://u:Sup3rSecret@h/db\n    sslmode: ${M:-x}\n");
+  CHECK_THAT(port, Catch::Contains("tide.yaml:4: sslmode"));
+  Config c =
+      load_config(write_config("environments:\n  a:\n    password: ${PW_X}yz\n"), fake_env({}));
+  try {
+    select_environment(c, "a", fake_env({}));
+  } catch (const Error& e) {
+    CHECK(std::string(e.what()).find("yz") == std::string::npos);
+  }
 }

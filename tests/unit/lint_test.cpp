@@ -175,19 +175,29 @@ TEST_CASE("findings are reported only for the files asked for, with earlier file
   CHECK_THROWS_AS(lint::lint_paths(dir.string(), {"nope/0009_x.sql"}), tide::Error);
 }
 
-TEST_CASE("parse errors are reported as problems with file and line") {
+TEST_CASE("files the grammar rejects are skipped with a warning naming file and line") {
   const fs::path tmp =
       fs::temp_directory_path() / ("tide-lint-parse-error-" + std::to_string(getpid()));
   fs::remove_all(tmp);
   fs::create_directories(tmp);
   std::ofstream(tmp / "0001_broken.sql")
       << "-- migrate:up\nCREATE TABLE t (id int);\nALTER TABEL t;\n";
+  std::ofstream(tmp / "0002_unterminated.sql") << "-- migrate:up\nSELECT 'open;\n";
   const auto r = lint::lint_paths(tmp.string(), {});
+  // Not even the scanner splits an unterminated string: an error.
   REQUIRE(r.problems.size() == 1);
-  CHECK(r.problems[0].line == 3);
-  CHECK(r.problems[0].file == (tmp / "0001_broken.sql").string());
-  CHECK(r.has_errors());
-  CHECK(lint::render_text(r, false).find("0001_broken.sql:3: error") != std::string::npos);
+  CHECK(r.problems[0].line == 2);
+  CHECK(r.problems[0].file == (tmp / "0002_unterminated.sql").string());
+  // The grammar rejects ALTER TABEL (as it rejects PostgreSQL 16+ syntax): lint skips the file.
+  REQUIRE(r.skipped.size() == 1);
+  CHECK(r.skipped[0].line == 3);
+  CHECK(r.skipped[0].file == (tmp / "0001_broken.sql").string());
+  CHECK(r.warnings() >= 1);
+  const std::string text = lint::render_text(r, false);
+  CHECK(text.find("0001_broken.sql:3: warning syntax error") != std::string::npos);
+  CHECK(text.find("not parsed by the PostgreSQL 15 grammar: lint skipped for this file") !=
+        std::string::npos);
+  CHECK(text.find("0002_unterminated.sql:2: error") != std::string::npos);
   fs::remove_all(tmp);
 }
 

@@ -17,8 +17,12 @@ struct ConnectionSpec {
   std::vector<std::pair<std::string, std::string>> params;  // libpq keywords
   bool iam = false;
   aws::IamTarget iam_target;
+  // Every secret of the settings it was built from (see tide/redact.hpp): whatever text about
+  // this connection is shown goes through redact() first.
+  std::vector<std::string> secrets;
   std::string describe() const;  // user@host:port/db, never a password or token
   std::string get(const std::string& key) const;
+  std::string redact(const std::string& text) const;
 };
 
 // Builds the libpq parameters for `env` (may be null), with `url` (from --url or
