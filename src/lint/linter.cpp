@@ -68,6 +68,7 @@ struct Raw {
   Hit hit;
   Phase phase;
   int first, last;  // the lines an opt-out comment must cover
+  int ordinal;      // the statement's place in the migration (Schema::statements_seen)
 };
 
 class Linter {
@@ -94,7 +95,7 @@ class Linter {
       rule.check_migration(m, hits);
       for (Hit& h : hits) {
         const int line = h.line;
-        raw_.push_back({&rule, std::move(h), Phase::kExpand, line, line});
+        raw_.push_back({&rule, std::move(h), Phase::kExpand, line, line, 0});
       }
     }
     finish(m, parsed.text);
@@ -124,7 +125,10 @@ class Linter {
             // A parse-tree shape the rule does not expect: no finding rather than a crash.
             hits.clear();
           }
-          for (Hit& h : hits) raw_.push_back({&rule, std::move(h), s.phase, st.line, last});
+          for (Hit& h : hits) {
+            raw_.push_back(
+                {&rule, std::move(h), s.phase, st.line, last, schema_.statements_seen() + 1});
+          }
         }
       }
       // Down reverts expand: it does not add to what later migrations can rely on.
@@ -150,6 +154,7 @@ class Linter {
     AllowComments allows(text);
     const size_t first_finding = report_.findings.size();
     for (Raw& r : raw_) {
+      if (!r.hit.replaces.empty() && schema_.created_at(r.hit.replaces) >= r.ordinal) continue;
       if (!allows.allows(r.rule->info.name, r.first, r.last))
         add(m, *r.rule, std::move(r.hit), r.phase);
     }

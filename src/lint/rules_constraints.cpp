@@ -59,7 +59,8 @@ void check_constraint_not_valid(const StatementContext& ctx, std::vector<Hit>& h
              ? "add it with NOT VALID (new rows are checked at once), then run ALTER TABLE … "
                "VALIDATE CONSTRAINT in a later transaction: it checks old rows without blocking"
              : "add the column first, then ADD CONSTRAINT … NOT VALID and VALIDATE CONSTRAINT in "
-               "a later transaction"});
+               "a later transaction",
+         a.table});
   });
 }
 
@@ -76,7 +77,8 @@ void check_validate_in_transaction(const StatementContext& ctx, std::vector<Hit>
                                 "whole validation scan",
                                 name, display_name(table)),
                     "validate in a later transaction: the next migration, a later section, or a "
-                    "'transaction:false' section where each statement commits on its own"});
+                    "'transaction:false' section where each statement commits on its own",
+                    table});
   });
 }
 
@@ -98,7 +100,8 @@ void check_unique_without_index(const StatementContext& ctx, std::vector<Hit>& h
                "table, or opt out with a reason"
              : "CREATE UNIQUE INDEX CONCURRENTLY in a transaction:false section, then ALTER TABLE "
                "… ADD CONSTRAINT name " +
-                   std::string(kind) + " USING INDEX index_name"});
+                   std::string(kind) + " USING INDEX index_name",
+         a.table});
   });
 }
 

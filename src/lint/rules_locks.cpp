@@ -44,7 +44,7 @@ void check_index_concurrently(const StatementContext& ctx, std::vector<Hit>& hit
                                 "the table for the whole build",
                                 index->contains("idxname") ? index->value("idxname", "") + " " : "",
                                 display_name(table)),
-                    fix});
+                    fix, table});
   } else if (const Json* drop = ctx.as("DropStmt")) {
     if (drop->value("removeType", std::string()) != "OBJECT_INDEX" ||
         drop->value("concurrent", false)) {
@@ -57,7 +57,7 @@ void check_index_concurrently(const StatementContext& ctx, std::vector<Hit>& hit
                       fmt::format("DROP INDEX {} without CONCURRENTLY takes an ACCESS EXCLUSIVE "
                                   "lock on its table and queues every query behind it",
                                   display_name(key)),
-                      fix});
+                      fix, table, "index:" + key});
     }
   } else if (const Json* reindex = ctx.as("ReindexStmt")) {
     if (has_option(field(*reindex, "params"), "concurrently")) return;
@@ -126,7 +126,8 @@ void check_vacuum_full_cluster(const StatementContext& ctx, std::vector<Hit>& hi
                   what + " rewrites the table while holding an ACCESS EXCLUSIVE lock: reads and "
                          "writes stop until it ends",
                   "leave routine space reclaiming to autovacuum; to shrink or reorder a live "
-                  "table use an online tool such as pg_repack, outside migrations"});
+                  "table use an online tool such as pg_repack, outside migrations",
+                  tables.size() == 1 ? tables[0] : std::string()});
 }
 
 void check_lock_table(const StatementContext& ctx, std::vector<Hit>& hits) {
