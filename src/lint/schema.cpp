@@ -179,8 +179,9 @@ void Schema::apply(const Json& stmt) {
 void Schema::create_table(const Json& create) {
   const std::string key = relation_key(field(create, "relation"));
   if (create.value("if_not_exists", false)) {
-    // The table may be there already, with rows and another shape: nothing is proven new.
+    // An earlier migration made it: nothing happens, the table keeps its rows and shape.
     if (tables_.count(key)) return;
+    emptied_tables_.insert(key);  // unknown until now: no rows, but maybe in use
   } else {
     new_tables_.insert(key);
     created("table:" + key);

@@ -28,10 +28,13 @@ class Schema {
 
   // Created by the current migration in a phase that runs before this one without a pause
   // (expand → backfill): no deployed code uses it yet. CREATE TABLE IF NOT EXISTS does not
-  // count: the table may be there already, full of rows.
+  // count: the table may be there already, and a statement after it that only matters if it
+  // was (DROP COLUMN IF EXISTS) is judged as on a table in use.
   bool is_new_table(const std::string& key) const { return new_tables_.count(key) > 0; }
-  // New, or emptied earlier in the migration (TRUNCATE, DELETE without WHERE): it holds no
-  // rows, so rules about scanning or rewriting existing rows skip it.
+  // Holds no rows as far as the migrations show: new, emptied earlier in the migration
+  // (TRUNCATE, DELETE without WHERE), or created with IF NOT EXISTS when no earlier migration
+  // made it. Rules about scanning or rewriting existing rows skip it. A table an earlier
+  // migration created stays in use and full after CREATE TABLE IF NOT EXISTS.
   bool is_empty_table(const std::string& key) const {
     return new_tables_.count(key) > 0 || emptied_tables_.count(key) > 0;
   }
