@@ -155,6 +155,7 @@ class Linter {
     const size_t first_finding = report_.findings.size();
     for (Raw& r : raw_) {
       if (!r.hit.replaces.empty() && schema_.created_at(r.hit.replaces) >= r.ordinal) continue;
+      if (r.hit.moot_if_table_dropped && schema_.dropped_at(r.hit.table) > r.ordinal) continue;
       if (!allows.allows(r.rule->info.name, r.first, r.last))
         add(m, *r.rule, std::move(r.hit), r.phase);
     }

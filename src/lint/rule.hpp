@@ -23,6 +23,9 @@ struct Hit {
   // The object a DROP removes ("view:public.v", see Schema::created_at): when a later
   // statement of the same migration creates it again, it is a replacement, not a removal.
   std::string replaces = {};
+  // The finding no longer matters when a later statement of the migration drops `table`
+  // (e.g. DROP INDEX right before DROP TABLE of its table).
+  bool moot_if_table_dropped = false;
 };
 
 // One statement, as a rule sees it.

@@ -49,6 +49,7 @@ void Schema::begin_migration() {
   new_indexes_.clear();
   emptied_tables_.clear();
   created_.clear();
+  dropped_tables_.clear();
   ordinal_ = 0;
   zone_ = default_zone_;
   not_valid_in_transaction_.clear();
@@ -104,6 +105,11 @@ int Schema::created_at(const std::string& object) const {
   return it == created_.end() ? 0 : it->second;
 }
 
+int Schema::dropped_at(const std::string& table) const {
+  auto it = dropped_tables_.find(table);
+  return it == dropped_tables_.end() ? 0 : it->second;
+}
+
 bool Schema::is_indexed(const std::string& table, const std::string& column) const {
   auto it = indexed_.find(table);
   return it != indexed_.end() && it->second.count(column) > 0;
@@ -132,6 +138,10 @@ void Schema::apply(const Json& stmt) {
     indexes_[key] = table;
     new_indexes_.insert(key);
     created("index:" + key);
+    // A unique index takes over from a unique constraint of the same name (ON CONFLICT, …).
+    if (body.value("unique", false)) {
+      created("constraint:" + table + "/" + body.value("idxname", std::string()));
+    }
     for (const Json& param : field(body, "indexParams")) {
       const Json* elem = node_body(param, "IndexElem");
       if (elem && elem->contains("name")) indexed_[table].insert(elem->value("name", ""));
@@ -280,6 +290,7 @@ void Schema::drop(const Json& drop) {
       new_tables_.erase(key);
       emptied_tables_.erase(key);
       indexed_.erase(key);
+      dropped_tables_[key] = ordinal_;
     } else if (type == "OBJECT_INDEX") {
       indexes_.erase(key);
       new_indexes_.erase(key);

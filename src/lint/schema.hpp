@@ -51,6 +51,10 @@ class Schema {
   void set_time_zone(const std::string& zone) { default_zone_ = zone_ = zone; }
   const std::string& time_zone() const { return zone_; }
   bool is_new_index(const std::string& key) const { return new_indexes_.count(key) > 0; }
+  // An earlier statement or migration created the index (and nothing dropped it since).
+  bool has_index(const std::string& key) const { return indexes_.count(key) > 0; }
+  // The ordinal of the statement of the current migration that dropped the table, or 0.
+  int dropped_at(const std::string& table) const;
   // The table an index (schema-qualified key) belongs to, or "" when unknown.
   std::string index_table(const std::string& index_key) const;
   // The column's type when an earlier statement declared it.
@@ -86,6 +90,7 @@ class Schema {
 
   std::set<std::string> new_tables_, new_indexes_, emptied_tables_;
   std::map<std::string, int> created_;                    // this migration: object → ordinal
+  std::map<std::string, int> dropped_tables_;             // this migration: table → ordinal
   std::map<std::string, std::set<std::string>> indexed_;  // table → indexed columns
   std::string zone_, default_zone_;
   int ordinal_ = 0;
