@@ -74,6 +74,7 @@ struct Raw {
 class Linter {
  public:
   Linter(const Options& options, Report& report) : options_(options), report_(report) {
+    schema_.set_time_zone(options.time_zone);
     for (const Rule& rule : rule_table()) {
       auto it = options.severity_overrides.find(rule.info.name);
       severities_.push_back(it == options.severity_overrides.end() ? rule.info.default_severity
@@ -145,9 +146,26 @@ class Linter {
   }
 
   void add(const Migration& m, const Rule& rule, Hit hit, Phase phase) {
-    report_.findings.push_back(Finding{rule.info.name, severity(rule), m.path, hit.line,
-                                       m.version.text, phase, std::move(hit.message),
-                                       std::move(hit.fix)});
+    Severity sev = severity(rule);
+    weigh_by_size(hit, sev);
+    report_.findings.push_back(Finding{rule.info.name, sev, m.path, hit.line, m.version.text, phase,
+                                       std::move(hit.message), std::move(hit.fix),
+                                       std::move(hit.table)});
+  }
+
+  // A connected lint knows how big the table is: small ones drop to info, big ones say so.
+  void weigh_by_size(Hit& hit, Severity& sev) const {
+    if (!options_.sizes || hit.table.empty() || sev == Severity::kOff) return;
+    auto it = options_.sizes->find(hit.table);
+    if (it == options_.sizes->end()) return;  // not there yet: a pending migration makes it
+    const TableSize& size = it->second;
+    const std::string what = display_name(hit.table) + ": " + describe_size(size);
+    if (size.rows >= 0 && size.rows <= options_.small.rows && size.bytes <= options_.small.bytes) {
+      sev = Severity::kInfo;
+      hit.message += " — but " + what + ", under the lint size threshold";
+    } else {
+      hit.message += " (" + what + ")";
+    }
   }
 
   void finish(const Migration& m, const std::string& text) {
@@ -220,6 +238,12 @@ int Report::errors() const {
          static_cast<int>(std::count_if(findings.begin(), findings.end(), [](const Finding& f) {
            return f.severity == Severity::kError;
          }));
+}
+
+int Report::infos() const {
+  return static_cast<int>(std::count_if(findings.begin(), findings.end(), [](const Finding& f) {
+    return f.severity == Severity::kInfo;
+  }));
 }
 
 int Report::warnings() const {
