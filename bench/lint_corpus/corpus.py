@@ -30,7 +30,8 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-TX_LINE = re.compile(r"^\s*(BEGIN|COMMIT|START\s+TRANSACTION|END)\s*;\s*$", re.I)
+TX_LINE = re.compile(r"^\s*(BEGIN|COMMIT|START\s+TRANSACTION)\s*;\s*$", re.I)
+END_LINE = re.compile(r"^\s*END\s*;\s*$", re.I)  # COMMIT's synonym, or the end of a CASE
 
 
 def read_tsv(path):
@@ -75,7 +76,9 @@ def convert(name, src_dir, glob, out_dir):
         # transaction, so those lines become blank (line numbers stay). A file with
         # CONCURRENTLY ran outside a transaction there, so it does here.
         def body(text):
-            lines = ["" if TX_LINE.match(l) else l for l in text.split("\n")]
+            lines = text.split("\n")
+            opened = any(TX_LINE.match(l) and "COMMIT" not in l.upper() for l in lines)
+            lines = ["" if TX_LINE.match(l) or (opened and END_LINE.match(l)) else l for l in lines]
             text = "\n".join(lines)
             return text if text.endswith("\n") else text + "\n"
         up_body = body(up)
@@ -206,14 +209,21 @@ def main():
         if not squawk:
             print("squawk: not installed (npm install squawk-cli failed or SQUAWK=0): comparison skipped")
             return
-        tide_lines = collections.defaultdict(set)
+        # A tide finding covers its statement: from its line to the first line ending in ';'
+        # (squawk points at the clause, tide at the statement or the clause).
+        disk = dict(up_files)
+        covered = collections.defaultdict(set)
         for f, l, _, _ in findings:
-            tide_lines[f].add(l)
+            lines = open(disk[f], encoding="utf-8", errors="replace").read().split("\n")
+            end = l
+            while end < len(lines) and not lines[end - 1].rstrip().endswith(";"):
+                end += 1
+            covered[f].update(range(l, end + 1))
         only_squawk = collections.Counter()
         fired = collections.Counter()
         for file, first, last, rule in run_squawk(squawk, up_files):
             fired[rule] += 1
-            if not any(first <= l <= last for l in tide_lines[file]):
+            if not any(l in covered[file] for l in range(first, last + 1)):
                 only_squawk[rule] += 1
         print("squawk rules: findings, and how many on a statement where tide reports nothing")
         for rule, n in fired.most_common():
