@@ -40,7 +40,7 @@ struct Config {
   Millis lock_wait{60000};
   int retries = 5;
   bool out_of_order = false;
-  std::string version_format = "timestamp";       // timestamp | sequential
+  std::string version_format;                     // timestamp | sequential | empty: as the files
   std::string lint = "off";                       // error | warn | off: lint before `up`
   std::map<std::string, std::string> lint_rules;  // rule name → error | warning | off
   // A connected lint shows findings on tables under both limits as info (docs/lint.md).

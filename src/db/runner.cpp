@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "tide/error.hpp"
+#include "tide/log_fields.hpp"
 
 namespace tide {
 namespace {
@@ -72,6 +73,7 @@ RunReport Runner::run(const Plan& plan) {
     history_.ensure(*rehearsal_);
   }
   for (const Step& s : plan.steps) {
+    const LogScope fields(step_fields(s.migration->version.text, phase_name(s.phase)));
     StepResult r;
     if (settings_.rehearse && !s.transactional()) {
       r.step = &s;
@@ -107,6 +109,7 @@ void Runner::with_retries(const Step& s, int& attempts, const std::function<void
           static_cast<double>(settings_.retry_base.count()) * (1 << std::min(attempts - 1, 6));
       const auto pause = Millis(static_cast<long long>(
           std::min(30000.0, base * std::uniform_real_distribution<double>(0.5, 1.5)(rng))));
+      const LogScope fields(sqlstate_field(e.sqlstate()));
       spdlog::warn(
           "{} {}: lock timeout (try {} of {}); another session holds a conflicting lock; "
           "retrying in {}",
