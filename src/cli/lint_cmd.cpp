@@ -52,7 +52,10 @@ std::string rules_help() {
     out += fmt::format("  {:<30}{:<9}{}\n", r.name, lint::severity_name(r.default_severity),
                        r.summary);
   }
-  return out;
+  return out +
+         "With --url (or -e ENV) lint reads table sizes and the time zone from that database:\n"
+         "findings on small tables (lint_small_rows, lint_small_size) drop to info, the others\n"
+         "carry the size.\n";
 }
 
 }  // namespace
@@ -66,9 +69,6 @@ void add_lint(CLI::App& app, GlobalOptions& g, int& exit_code) {
   cmd->add_option("files", *files, "Migration files to report on (default: every migration)");
   cmd->add_option("--format", *format, "Output format (github: workflow annotations)")
       ->check(CLI::IsMember({"text", "json", "github"}));
-  cmd->footer(
-      "With --url (or -e ENV) lint reads table sizes and the time zone from that database: "
-      "findings on small tables drop to info, the others carry the size.");
   cmd->callback([&g, &exit_code, files, format] {
     const Context ctx = make_context(g);
     lint::Options options = lint_options(ctx.config);
