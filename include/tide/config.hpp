@@ -52,6 +52,9 @@ struct Config {
   std::string version_format;                     // timestamp | sequential | empty: as the files
   std::string lint = "off";                       // error | warn | off: lint before `up`
   std::map<std::string, std::string> lint_rules;  // rule name → error | warning | off
+  // A connected lint shows findings on tables under both limits as info (docs/lint.md).
+  long long lint_small_rows = 10000;
+  long long lint_small_bytes = 10LL << 20;
   std::vector<Environment> environments;
 };
 

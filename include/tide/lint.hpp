@@ -9,12 +9,15 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "tide/migration.hpp"
 
 namespace tide::lint {
 
-enum class Severity { kOff, kWarning, kError };
-const char* severity_name(Severity s);  // "off", "warning", "error"
+// kInfo: a finding on a table a connected lint saw to be small; it never fails a run.
+enum class Severity { kOff, kInfo, kWarning, kError };
+const char* severity_name(Severity s);  // "off", "info", "warning", "error"
 // "off", "warning" (or "warn"), "error"; nullopt for anything else.
 std::optional<Severity> parse_severity(const std::string& text);
 
@@ -28,6 +31,23 @@ struct Finding {
   Phase phase = Phase::kExpand;
   std::string message;  // what is wrong and why it hurts a live database
   std::string fix;      // how to write it safely
+  std::string table;    // "schema.name" whose size weighs the finding, or "" (size-blind rules)
+};
+
+// A table's size as the server's statistics give it (pg_class.reltuples, relpages and
+// pg_total_relation_size): rows < 0 when never analysed.
+struct TableSize {
+  double rows = -1;
+  long long bytes = 0;
+};
+using TableSizes = std::map<std::string, TableSize>;  // by "schema.name"
+// "~10.2M rows, 1.6 GB" (rows left out when unknown).
+std::string describe_size(const TableSize& size);
+
+// Findings on tables below both limits drop to info when the linter knows the sizes.
+struct SizeThreshold {
+  double rows = 10000;
+  long long bytes = 10LL * 1024 * 1024;
 };
 
 struct Options {
@@ -39,6 +59,13 @@ struct Options {
   // File text by migration path, for the `-- tide:allow` comments (statements do not carry
   // their comments). A migration whose path is not here is read from disk.
   std::map<std::string, std::string> sources;
+  // Live sizes of the tables (a connected lint): a size-aware finding on a table found here
+  // carries its size, and drops to info below `small`. Tables not found keep their severity.
+  const TableSizes* sizes = nullptr;
+  SizeThreshold small;
+  // The session time zone of the server ("" when not connected): timestamp → timestamptz
+  // does not rewrite under UTC.
+  std::string time_zone;
 };
 
 struct Report {
@@ -50,6 +77,7 @@ struct Report {
   int migrations = 0;  // how many migrations were checked
   int errors() const;  // error findings + problems
   int warnings() const;
+  int infos() const;
   bool has_errors() const { return errors() > 0; }  // the CLI exits 3 (kValidation) then
 };
 
@@ -65,6 +93,25 @@ Report lint(const MigrationSet& set, const Options& options = {});
 // (usage) for a file that does not exist.
 Report lint_paths(const std::string& dir, const std::vector<std::string>& files,
                   const Options& options = {});
+
+// What a statement locks, per PostgreSQL's documented lock levels ("Explicit Locking" and
+// each command's reference page): the lock mode on each table, and whether the statement
+// rewrites or reads every row of it while holding that lock.
+struct TableLock {
+  std::string table;  // "schema.name"
+  std::string mode;   // "ACCESS EXCLUSIVE", "SHARE", "SHARE UPDATE EXCLUSIVE", …
+  bool rewrites = false;
+  bool scans = false;
+  bool is_new = false;  // created or emptied earlier in the same migration: no rows yet
+};
+using StatementLocks = std::vector<TableLock>;
+// The locks of every statement of `migrations`, read in version order like lint (so column
+// types, indexes and new tables from earlier statements are known), by Statement address.
+std::map<const Statement*, StatementLocks> analyse_locks(const std::vector<Migration>& migrations,
+                                                         const std::string& time_zone = "");
+// One line for an operator: "ACCESS EXCLUSIVE on users (rewrites; ~10.2M rows, 1.6 GB)".
+std::string describe_locks(const StatementLocks& locks, const TableSizes* sizes);
+nlohmann::json locks_json(const StatementLocks& locks, const TableSizes* sizes);
 
 struct RuleInfo {
   std::string name;

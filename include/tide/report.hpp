@@ -1,6 +1,7 @@
 // Rendering results for people (text) and programs (JSON), in one place. Pure.
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -10,9 +11,16 @@
 
 namespace tide {
 
+// What a planned statement locks (from the lint layer's lock analysis), for the preview.
+struct LockNote {
+  std::string text;     // "ACCESS EXCLUSIVE on users (rewrites the table; ~10.2M rows, 1.6 GB)"
+  nlohmann::json json;  // [{table, mode, rewrites, scans, new, rows, bytes}]
+};
+
 struct PlanContext {
   std::string target;  // describe() of the connection: never a secret
   Millis lock_timeout{5000};
+  std::map<const Statement*, LockNote> locks = {};  // --dry-run: shown before each statement
 };
 
 // The plan as a script psql can run: transactions, timeouts and SQL in order. Backfills, which

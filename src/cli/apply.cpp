@@ -91,8 +91,9 @@ void require_no_problems(const std::vector<Problem>& problems, const std::string
 }
 
 int apply_plan(const Context& ctx, Target& target, const Plan& plan, const ApplyFlags& f) {
-  const PlanContext pc{target.session().spec().describe(), ctx.config.lock_timeout};
+  PlanContext pc{target.session().spec().describe(), ctx.config.lock_timeout, {}};
   if (f.dry_run) {
+    pc.locks = lock_notes(ctx, target.session(), plan);
     print(f.format == "json" ? plan_json(plan, pc).dump(2) + "\n" : render_plan_sql(plan, pc));
     return 0;
   }

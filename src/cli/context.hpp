@@ -10,6 +10,8 @@
 #include "tide/db/connection.hpp"
 #include "tide/db/target.hpp"
 #include "tide/migration.hpp"
+#include "tide/plan.hpp"
+#include "tide/report.hpp"
 #include "tide/state.hpp"
 
 namespace tide::cli {
@@ -76,7 +78,11 @@ void add_adopt(CLI::App& app, GlobalOptions& g, int& exit_code);
 
 // `tide up`'s first step (config lint: error|warn|off): lints the migrations that have no
 // record yet, with the others as context. Throws exit 3 on errors when lint is `error`.
+// With `session`, findings carry the live sizes of their tables (small ones drop to info).
 void lint_before_up(const Context& ctx, const MigrationSet& files,
-                    const std::vector<Record>& records);
+                    const std::vector<Record>& records, Session* session = nullptr);
+// --dry-run: what each statement of the plan locks, with live table sizes.
+std::map<const Statement*, LockNote> lock_notes(const Context& ctx, Session& session,
+                                                const Plan& plan);
 
 }  // namespace tide::cli

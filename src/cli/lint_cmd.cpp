@@ -8,6 +8,7 @@
 #include "context.hpp"
 #include "tide/error.hpp"
 #include "tide/lint.hpp"
+#include "tide/lint_live.hpp"
 
 namespace tide::cli {
 namespace {
@@ -17,7 +18,22 @@ lint::Options lint_options(const Config& config) {
   for (const auto& [rule, severity] : config.lint_rules) {
     options.severity_overrides[rule] = *lint::parse_severity(severity);  // checked by the config
   }
+  options.small.rows = static_cast<double>(config.lint_small_rows);
+  options.small.bytes = config.lint_small_bytes;
   return options;
+}
+
+// What the server knows that the files do not: table sizes and the session time zone.
+struct Live {
+  lint::TableSizes sizes;
+  std::string time_zone;
+};
+
+Live read_live(Session& session) {
+  Live live;
+  live.sizes = lint::read_table_sizes(session.conn());
+  live.time_zone = lint::read_time_zone(session.conn());
+  return live;
 }
 
 std::string render(const lint::Report& report, const std::string& format, bool color) {
@@ -36,7 +52,10 @@ std::string rules_help() {
     out += fmt::format("  {:<30}{:<9}{}\n", r.name, lint::severity_name(r.default_severity),
                        r.summary);
   }
-  return out;
+  return out +
+         "With --url (or -e ENV) lint reads table sizes and the time zone from that database:\n"
+         "findings on small tables (lint_small_rows, lint_small_size) drop to info, the others\n"
+         "carry the size.\n";
 }
 
 }  // namespace
@@ -54,8 +73,18 @@ void add_lint(CLI::App& app, GlobalOptions& g, int& exit_code) {
   cmd->add_flag("--strict-parse", *strict_parse,
                 "A file the PostgreSQL 15 grammar does not parse is an error, not a warning");
   cmd->callback([&g, &exit_code, files, format, strict_parse] {
-    const Context ctx = make_context(g, false);
-    lint::Report report = lint::lint_paths(ctx.migrations_dir, *files, lint_options(ctx.config));
+    // Offline unless a database is named: then findings carry the live table sizes.
+    const bool live_sizes = !g.url.empty() || !g.env.empty();
+    const Context ctx = make_context(g, live_sizes);
+    lint::Options options = lint_options(ctx.config);
+    Live live;
+    if (live_sizes) {
+      Session session(ctx.connection(), true);
+      live = read_live(session);
+      options.sizes = &live.sizes;
+      options.time_zone = live.time_zone;
+    }
+    lint::Report report = lint::lint_paths(ctx.migrations_dir, *files, options);
     if (*strict_parse) {
       report.problems.insert(report.problems.end(), report.skipped.begin(), report.skipped.end());
       report.skipped.clear();
@@ -66,11 +95,17 @@ void add_lint(CLI::App& app, GlobalOptions& g, int& exit_code) {
 }
 
 void lint_before_up(const Context& ctx, const MigrationSet& files,
-                    const std::vector<Record>& records) {
+                    const std::vector<Record>& records, Session* session) {
   if (ctx.config.lint == "off") return;
   std::set<Version> recorded;
   for (const Record& r : records) recorded.insert(r.version);
   lint::Options options = lint_options(ctx.config);
+  Live live;
+  if (session) {
+    live = read_live(*session);
+    options.sizes = &live.sizes;
+    options.time_zone = live.time_zone;
+  }
   for (const Migration& m : files.migrations) {
     if (!recorded.count(m.version)) options.only.insert(m.path);
   }
@@ -85,6 +120,38 @@ void lint_before_up(const Context& ctx, const MigrationSet& files,
                            "lint: warn");
   }
   spdlog::warn("lint:\n{}", text);
+}
+
+std::map<const Statement*, LockNote> lock_notes(const Context& ctx, Session& session,
+                                                const Plan& plan) {
+  const Live live = read_live(session);
+  // Read the whole set again: earlier migrations tell column types and new tables. Statements
+  // are matched to the plan's by file and line.
+  const MigrationSet all = ctx.load_files(false);
+  std::map<std::pair<std::string, int>, const lint::StatementLocks*> by_place;
+  const auto analysed = lint::analyse_locks(all.migrations, live.time_zone);
+  for (const Migration& m : all.migrations) {
+    std::vector<const Section*> sections = {&m.expand};
+    for (const Section& b : m.backfills) sections.push_back(&b);
+    if (m.contract) sections.push_back(&*m.contract);
+    if (m.down) sections.push_back(&*m.down);
+    for (const Section* s : sections) {
+      for (const Statement& st : s->statements) {
+        auto it = analysed.find(&st);
+        if (it != analysed.end()) by_place[{m.path, st.line}] = &it->second;
+      }
+    }
+  }
+  std::map<const Statement*, LockNote> notes;
+  for (const Step& step : plan.steps) {
+    for (const Statement& st : step.section->statements) {
+      auto it = by_place.find({step.migration->path, st.line});
+      if (it == by_place.end() || it->second->empty()) continue;
+      notes[&st] = LockNote{lint::describe_locks(*it->second, &live.sizes),
+                            lint::locks_json(*it->second, &live.sizes)};
+    }
+  }
+  return notes;
 }
 
 }  // namespace tide::cli

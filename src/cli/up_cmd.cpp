@@ -23,7 +23,7 @@ void add_up(CLI::App& app, GlobalOptions& g, int& exit_code) {
     options.allow_out_of_order = f->allow_out_of_order || ctx.config.out_of_order;
     Target target = ctx.open(target_mode(*f));
     const auto records = target.records();
-    lint_before_up(ctx, files, records);
+    lint_before_up(ctx, files, records, &target.session());
     require_no_problems(check_history(files, records, options.allow_out_of_order), "cannot run up");
     exit_code = apply_plan(ctx, target, plan_up(files, records, options), *f);
   });

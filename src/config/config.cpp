@@ -67,6 +67,20 @@ class Reader {
   int integer(const YAML::Node& n, const std::string& key, int min, int max) const {
     return integer(scalar(n, key), line_of(n), key, min, max);
   }
+  // 10MB, 512kB, 1GB or a number of bytes.
+  long long bytes(const YAML::Node& n, const std::string& key) const {
+    const std::string s = scalar(n, key);
+    static const std::pair<const char*, long long> units[] = {
+        {"GB", 1LL << 30}, {"MB", 1LL << 20}, {"kB", 1LL << 10}, {"B", 1}, {"", 1}};
+    for (const auto& [unit, factor] : units) {
+      const size_t len = std::char_traits<char>::length(unit);
+      if (s.size() <= len || s.compare(s.size() - len, len, unit) != 0) continue;
+      const std::string digits = s.substr(0, s.size() - len);
+      if (digits.find_first_not_of("0123456789") == std::string::npos && digits.size() < 12)
+        return std::stoll(digits) * factor;
+    }
+    throw error(n, fmt::format("{}: '{}' must be a size like 10MB, 512kB or 1GB", key, s));
+  }
   Millis duration(const YAML::Node& n, const std::string& key) const {
     const std::string s = scalar(n, key);
     if (const std::string e = duration_error(s); !e.empty()) {
@@ -242,6 +256,10 @@ Config load_config(const std::string& path, const EnvLookup& env) {
       c.version_format = r.choice(v, key, {"timestamp", "sequential"});
     else if (key == "lint")
       c.lint = r.choice(v, key, {"error", "warn", "off"});
+    else if (key == "lint_small_rows")
+      c.lint_small_rows = r.integer(v, key, 0, 2000000000);
+    else if (key == "lint_small_size")
+      c.lint_small_bytes = r.bytes(v, key);
     else if (key == "lint_rules") {
       if (!v.IsMap()) throw r.error(v, "lint_rules must map rule names to error, warning or off");
       std::set<std::string> seen_rules;
@@ -266,7 +284,8 @@ Config load_config(const std::string& path, const EnvLookup& env) {
       throw r.error(kv.first,
                     fmt::format("unknown key '{}' (known: migrations, table, default_env, "
                                 "lock_timeout, lock_wait, retries, out_of_order, "
-                                "version_format, lint, lint_rules, environments)",
+                                "version_format, lint, lint_rules, lint_small_rows, "
+                                "lint_small_size, environments)",
                                 key));
     }
   }

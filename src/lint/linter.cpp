@@ -68,11 +68,13 @@ struct Raw {
   Hit hit;
   Phase phase;
   int first, last;  // the lines an opt-out comment must cover
+  int ordinal;      // the statement's place in the migration (Schema::statements_seen)
 };
 
 class Linter {
  public:
   Linter(const Options& options, Report& report) : options_(options), report_(report) {
+    schema_.set_time_zone(options.time_zone);
     for (const Rule& rule : rule_table()) {
       auto it = options.severity_overrides.find(rule.info.name);
       severities_.push_back(it == options.severity_overrides.end() ? rule.info.default_severity
@@ -94,7 +96,7 @@ class Linter {
       rule.check_migration(m, hits);
       for (Hit& h : hits) {
         const int line = h.line;
-        raw_.push_back({&rule, std::move(h), Phase::kExpand, line, line});
+        raw_.push_back({&rule, std::move(h), Phase::kExpand, line, line, 0});
       }
     }
     finish(m, parsed.text);
@@ -124,7 +126,10 @@ class Linter {
             // A parse-tree shape the rule does not expect: no finding rather than a crash.
             hits.clear();
           }
-          for (Hit& h : hits) raw_.push_back({&rule, std::move(h), s.phase, st.line, last});
+          for (Hit& h : hits) {
+            raw_.push_back(
+                {&rule, std::move(h), s.phase, st.line, last, schema_.statements_seen() + 1});
+          }
         }
       }
       // Down reverts expand: it does not add to what later migrations can rely on.
@@ -141,15 +146,34 @@ class Linter {
   }
 
   void add(const Migration& m, const Rule& rule, Hit hit, Phase phase) {
-    report_.findings.push_back(Finding{rule.info.name, severity(rule), m.path, hit.line,
-                                       m.version.text, phase, std::move(hit.message),
-                                       std::move(hit.fix)});
+    Severity sev = severity(rule);
+    weigh_by_size(hit, sev);
+    report_.findings.push_back(Finding{rule.info.name, sev, m.path, hit.line, m.version.text, phase,
+                                       std::move(hit.message), std::move(hit.fix),
+                                       std::move(hit.table)});
+  }
+
+  // A connected lint knows how big the table is: small ones drop to info, big ones say so.
+  void weigh_by_size(Hit& hit, Severity& sev) const {
+    if (!options_.sizes || hit.table.empty() || sev == Severity::kOff) return;
+    auto it = options_.sizes->find(hit.table);
+    if (it == options_.sizes->end()) return;  // not there yet: a pending migration makes it
+    const TableSize& size = it->second;
+    const std::string what = display_name(hit.table) + ": " + describe_size(size);
+    if (size.rows >= 0 && size.rows <= options_.small.rows && size.bytes <= options_.small.bytes) {
+      sev = Severity::kInfo;
+      hit.message += " — but " + what + ", under the lint size threshold";
+    } else {
+      hit.message += " (" + what + ")";
+    }
   }
 
   void finish(const Migration& m, const std::string& text) {
     AllowComments allows(text);
     const size_t first_finding = report_.findings.size();
     for (Raw& r : raw_) {
+      if (!r.hit.replaces.empty() && schema_.created_at(r.hit.replaces) >= r.ordinal) continue;
+      if (r.hit.moot_if_table_dropped && schema_.dropped_at(r.hit.table) > r.ordinal) continue;
       if (!allows.allows(r.rule->info.name, r.first, r.last))
         add(m, *r.rule, std::move(r.hit), r.phase);
     }
@@ -214,6 +238,12 @@ int Report::errors() const {
          static_cast<int>(std::count_if(findings.begin(), findings.end(), [](const Finding& f) {
            return f.severity == Severity::kError;
          }));
+}
+
+int Report::infos() const {
+  return static_cast<int>(std::count_if(findings.begin(), findings.end(), [](const Finding& f) {
+    return f.severity == Severity::kInfo;
+  }));
 }
 
 int Report::warnings() const {

@@ -1,9 +1,11 @@
 // Report renderers: text for people (and CircleCI logs), JSON for tools, and GitHub
 // Actions workflow commands that annotate the pull request's diff.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <nlohmann/json.hpp>
 
+#include "lint/tree.hpp"
 #include "tide/lint.hpp"
 
 namespace tide::lint {
@@ -18,11 +20,14 @@ std::string plural(int n, const char* word) {
 }
 
 std::string summary(const Report& r) {
+  const std::string infos =
+      r.infos() ? fmt::format(" ({} on small tables, shown as info)", plural(r.infos(), "finding"))
+                : "";
   if (r.errors() == 0 && r.warnings() == 0) {
-    return fmt::format("{} checked: no problems", plural(r.migrations, "migration"));
+    return fmt::format("{} checked: no problems{}", plural(r.migrations, "migration"), infos);
   }
-  return fmt::format("{}, {} in {}", plural(r.errors(), "error"), plural(r.warnings(), "warning"),
-                     plural(r.migrations, "migration"));
+  return fmt::format("{}, {} in {}{}", plural(r.errors(), "error"), plural(r.warnings(), "warning"),
+                     plural(r.migrations, "migration"), infos);
 }
 
 // GitHub workflow command escaping: data escapes %, CR, LF; properties also ':' and ','.
@@ -69,10 +74,11 @@ std::string render_text(const Report& report, bool color) {
         fmt::format("{}: {} {}\n", location(p.file, p.line), paint("1;33", "warning"), p.message);
   }
   for (const Finding& f : report.findings) {
-    const bool error = f.severity == Severity::kError;
+    const char* colour = f.severity == Severity::kError     ? "1;31"
+                         : f.severity == Severity::kWarning ? "1;33"
+                                                            : "1;34";
     out += fmt::format("{}: {} [{}] {}\n", location(f.file, f.line),
-                       paint(error ? "1;31" : "1;33", severity_name(f.severity)),
-                       paint("36", f.rule), f.message);
+                       paint(colour, severity_name(f.severity)), paint("36", f.rule), f.message);
     out += fmt::format("    {} {}\n", paint("2", "fix:"), f.fix);
   }
   if (!out.empty()) out += "\n";
@@ -84,16 +90,19 @@ std::string render_json(const Report& report) {
   doc["migrations"] = report.migrations;
   doc["errors"] = report.errors();
   doc["warnings"] = report.warnings();
+  doc["infos"] = report.infos();
   doc["findings"] = nlohmann::ordered_json::array();
   for (const Finding& f : report.findings) {
-    doc["findings"].push_back({{"rule", f.rule},
-                               {"severity", severity_name(f.severity)},
-                               {"file", f.file},
-                               {"line", f.line},
-                               {"version", f.version},
-                               {"phase", phase_name(f.phase)},
-                               {"message", f.message},
-                               {"fix", f.fix}});
+    doc["findings"].push_back(
+        {{"rule", f.rule},
+         {"severity", severity_name(f.severity)},
+         {"file", f.file},
+         {"line", f.line},
+         {"version", f.version},
+         {"phase", phase_name(f.phase)},
+         {"message", f.message},
+         {"fix", f.fix},
+         {"table", f.table.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(f.table)}});
   }
   doc["problems"] = nlohmann::ordered_json::array();
   for (const Problem& p : report.problems) {
@@ -118,10 +127,81 @@ std::string render_github(const Report& report) {
   for (const Problem& p : report.problems) command("error", p.file, p.line, "tide", p.message);
   for (const Problem& p : report.skipped) command("warning", p.file, p.line, "tide", p.message);
   for (const Finding& f : report.findings) {
-    command(f.severity == Severity::kError ? "error" : "warning", f.file, f.line, f.rule,
-            f.message + "\nfix: " + f.fix);
+    command(f.severity == Severity::kError     ? "error"
+            : f.severity == Severity::kWarning ? "warning"
+                                               : "notice",
+            f.file, f.line, f.rule, f.message + "\nfix: " + f.fix);
   }
   return out + summary(report) + "\n";
+}
+
+}  // namespace tide::lint
+
+namespace tide::lint {
+namespace {
+
+std::string human_count(double n) {
+  if (n >= 1e9) return fmt::format("{:.1f}G", n / 1e9);
+  if (n >= 1e6) return fmt::format("{:.1f}M", n / 1e6);
+  if (n >= 1e4) return fmt::format("{:.0f}k", n / 1e3);
+  return fmt::format("{:.0f}", n);
+}
+
+std::string human_bytes(long long b) {
+  const double d = static_cast<double>(b);
+  if (d >= 1024.0 * 1024 * 1024) return fmt::format("{:.1f} GB", d / (1024.0 * 1024 * 1024));
+  if (d >= 1024.0 * 1024) return fmt::format("{:.1f} MB", d / (1024.0 * 1024));
+  if (d >= 1024.0) return fmt::format("{:.0f} kB", d / 1024.0);
+  return fmt::format("{} bytes", b);
+}
+
+const TableSize* size_of(const TableSizes* sizes, const std::string& table) {
+  if (!sizes) return nullptr;
+  auto it = sizes->find(table);
+  return it == sizes->end() ? nullptr : &it->second;
+}
+
+}  // namespace
+
+std::string describe_size(const TableSize& size) {
+  if (size.rows < 0) return human_bytes(size.bytes) + " (never analysed: row count unknown)";
+  return fmt::format("~{} rows, {}", human_count(size.rows), human_bytes(size.bytes));
+}
+
+std::string describe_locks(const StatementLocks& locks, const TableSizes* sizes) {
+  std::string out;
+  for (const TableLock& l : locks) {
+    std::vector<std::string> notes;
+    if (l.rewrites) {
+      notes.push_back("rewrites the table");
+    } else if (l.scans) {
+      notes.push_back("reads every row");
+    }
+    if (l.is_new) {
+      notes.push_back("no rows yet");
+    } else if (const TableSize* size = size_of(sizes, l.table)) {
+      notes.push_back(describe_size(*size));
+    }
+    if (!out.empty()) out += "; ";
+    out += fmt::format("{} on {}", l.mode, display_name(l.table));
+    if (!notes.empty()) out += " (" + fmt::format("{}", fmt::join(notes, ", ")) + ")";
+  }
+  return out;
+}
+
+nlohmann::json locks_json(const StatementLocks& locks, const TableSizes* sizes) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const TableLock& l : locks) {
+    nlohmann::json entry = {{"table", l.table}, {"mode", l.mode},  {"rewrites", l.rewrites},
+                            {"scans", l.scans}, {"new", l.is_new}, {"rows", nullptr},
+                            {"bytes", nullptr}};
+    if (const TableSize* size = size_of(sizes, l.table)) {
+      if (size->rows >= 0) entry["rows"] = static_cast<long long>(size->rows);
+      entry["bytes"] = size->bytes;
+    }
+    out.push_back(entry);
+  }
+  return out;
 }
 
 }  // namespace tide::lint

@@ -17,6 +17,15 @@ struct Hit {
   int line = 0;
   std::string message;
   std::string fix;
+  // The table whose rows the finding is about ("schema.name"): a connected lint weighs the
+  // finding by that table's size. Empty for findings that do not depend on size.
+  std::string table = {};
+  // The object a DROP removes ("view:public.v", see Schema::created_at): when a later
+  // statement of the same migration creates it again, it is a replacement, not a removal.
+  std::string replaces = {};
+  // The finding no longer matters when a later statement of the migration drops `table`
+  // (e.g. DROP INDEX right before DROP TABLE of its table).
+  bool moot_if_table_dropped = false;
 };
 
 // One statement, as a rule sees it.
@@ -32,8 +41,11 @@ struct StatementContext {
   const Json* as(const char* type) const { return node_body(stmt, type); }
   // The file line of a node body (its "location"), or the statement's first line.
   int line_of(const Json& body) const;
-  // Existing tables hold rows that live traffic reads and writes.
-  bool existing(const std::string& table_key) const { return !schema.is_new_table(table_key); }
+  // Existing tables hold rows that live traffic reads and writes (not created nor emptied
+  // earlier in this migration).
+  bool existing(const std::string& table_key) const { return !schema.is_empty_table(table_key); }
+  // Tables the deployed code already uses (not created earlier in this migration).
+  bool in_use(const std::string& table_key) const { return !schema.is_new_table(table_key); }
   Phase phase() const { return section.phase; }
 };
 

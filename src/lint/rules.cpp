@@ -99,6 +99,8 @@ const char* severity_name(Severity s) {
   switch (s) {
     case Severity::kOff:
       return "off";
+    case Severity::kInfo:
+      return "info";
     case Severity::kWarning:
       return "warning";
     case Severity::kError:
@@ -109,6 +111,7 @@ const char* severity_name(Severity s) {
 
 std::optional<Severity> parse_severity(const std::string& text) {
   if (text == "off") return Severity::kOff;
+  if (text == "info") return Severity::kInfo;
   if (text == "warning" || text == "warn") return Severity::kWarning;
   if (text == "error") return Severity::kError;
   return std::nullopt;

@@ -132,7 +132,8 @@ void check_unbatched_update(const StatementContext& ctx, std::vector<Hit>& hits)
                                 "it commits and can run for minutes on a big table",
                                 type[0] == 'U' ? "UPDATE" : "DELETE", display_name(table)),
                     "move it to a '-- migrate:backfill' section that changes one batch per "
-                    "transaction"});
+                    "transaction",
+                    table});
   }
 }
 

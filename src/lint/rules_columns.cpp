@@ -2,6 +2,7 @@
 // table or scan it while holding an ACCESS EXCLUSIVE lock, which blocks every read and write.
 #include <fmt/format.h>
 
+#include <cctype>
 #include <set>
 
 #include "lint/rule.hpp"
@@ -42,25 +43,6 @@ bool has_constraint(const Json& column_def, std::initializer_list<const char*> t
     }
   }
   return false;
-}
-
-// Changes PostgreSQL makes without rewriting the table (binary-coercible or widening).
-bool changes_without_rewrite(const ColumnType& from, const ColumnType& to) {
-  if (from == to) return true;
-  if (from.array != to.array) return false;
-  auto widens = [&] {  // no limit, or a limit at least as large
-    return to.mods.empty() || (!from.mods.empty() && to.mods[0] >= from.mods[0]);
-  };
-  if (to.name == "text") return from.name == "varchar";
-  if (to.name == "varchar")
-    return (from.name == "text" && to.mods.empty()) || (from.name == "varchar" && widens());
-  if (to.name == "varbit") return from.name == "varbit" && widens();
-  if (to.name == "numeric" && from.name == "numeric") {
-    if (to.mods.empty()) return true;
-    auto scale = [](const ColumnType& t) { return t.mods.size() > 1 ? t.mods[1] : 0; };
-    return !from.mods.empty() && scale(from) == scale(to) && to.mods[0] >= from.mods[0];
-  }
-  return to.name == "inet" && from.name == "cidr";
 }
 
 }  // namespace
@@ -105,7 +87,8 @@ void check_add_column_volatile_default(const StatementContext& ctx, std::vector<
                                 "EXCLUSIVE lock: every row gets its own value",
                                 display_name(col.table), col.name, why),
                     "add the column without a default, then ALTER COLUMN … SET DEFAULT (new rows "
-                    "only, no rewrite) and fill existing rows in a backfill section"});
+                    "only, no rewrite) and fill existing rows in a backfill section",
+                    col.table});
   });
 }
 
@@ -119,18 +102,36 @@ void check_alter_column_type(const StatementContext& ctx, std::vector<Hit>& hits
     const ColumnType to = column_type(field(*def, "typeName"));
     const ColumnType* from = ctx.schema.column_type(table, column);
     const bool using_clause = def->contains("raw_default");
+    const char* fix =
+        "add a new column of the new type, fill it in a backfill section, switch the code to it, "
+        "and drop the old column in contract (widening varchar(n) or changing varchar to text "
+        "needs no rewrite)";
     if (from && !using_clause && changes_without_rewrite(*from, to)) return;
+    const bool to_tz = from && !using_clause && from->name == "timestamp" &&
+                       to.name == "timestamptz" && from->array == to.array;
+    if (to_tz && is_utc(ctx.schema.time_zone())) {
+      if (!ctx.schema.is_indexed(table, column)) return;
+      hits.push_back({ctx.line_of(*def),
+                      fmt::format("ALTER COLUMN {}.{} TYPE {} does not rewrite the table (the "
+                                  "session time zone is UTC) but rebuilds the indexes on the "
+                                  "column under an ACCESS EXCLUSIVE lock",
+                                  display_name(table), column, to.display()),
+                      "build the new index concurrently on a new column, or accept the rebuild "
+                      "on a small table",
+                      table});
+      return;
+    }
     const std::string known =
         using_clause ? " (a USING clause always rewrites)"
+        : to_tz ? " (timestamp → timestamptz skips the rewrite only when the session time zone "
+                  "is UTC: SET timezone = 'UTC' first, or lint with --url to read it)"
         : from ? fmt::format(" ({} → {} is not binary-compatible)", from->display(), to.display())
                : " (no earlier migration shows the old type, so tide cannot prove otherwise)";
     hits.push_back({ctx.line_of(*def),
                     fmt::format("ALTER COLUMN {}.{} TYPE {} rewrites the table and rebuilds its "
                                 "indexes under an ACCESS EXCLUSIVE lock{}",
                                 display_name(table), column, to.display(), known),
-                    "add a new column of the new type, fill it in a backfill section, switch the "
-                    "code to it, and drop the old column in contract (widening varchar(n) or "
-                    "changing varchar to text needs no rewrite)"});
+                    fix, table});
   });
 }
 
@@ -148,7 +149,8 @@ void check_set_not_null(const StatementContext& ctx, std::vector<Hit>& hits) {
          fmt::format("first ADD CONSTRAINT {}_not_null CHECK ({} IS NOT NULL) NOT VALID, "
                      "then VALIDATE CONSTRAINT in a later transaction; SET NOT NULL then "
                      "skips the scan (PostgreSQL 12+) and the CHECK can be dropped",
-                     column, column)});
+                     column, column),
+         table});
   });
 }
 

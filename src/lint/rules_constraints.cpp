@@ -9,8 +9,9 @@ namespace {
 
 struct AddedConstraint {
   std::string table;
-  const Json* constraint;  // Constraint body
-  std::string column;      // set when the constraint is part of ADD COLUMN
+  const Json* constraint;    // Constraint body
+  std::string column;        // set when the constraint is part of ADD COLUMN
+  bool has_default = false;  // ADD COLUMN with a DEFAULT (the new column is not all NULL)
 };
 
 // Every constraint an ALTER TABLE adds to an existing table, table-level or in ADD COLUMN.
@@ -26,9 +27,15 @@ void for_each_added_constraint(const StatementContext& ctx, Visit visit) {
     } else if (subtype == "AT_AddColumn") {
       const Json* col = node_body(def, "ColumnDef");
       if (!col) return;
+      bool has_default = false;
+      for (const Json& item : field(*col, "constraints")) {
+        const std::string t = field(item, "Constraint").value("contype", std::string());
+        has_default = has_default || t == "CONSTR_DEFAULT" || t == "CONSTR_IDENTITY" ||
+                      t == "CONSTR_GENERATED";
+      }
       for (const Json& item : field(*col, "constraints")) {
         if (const Json* c = node_body(item, "Constraint")) {
-          visit(AddedConstraint{table, c, col->value("colname", std::string())});
+          visit(AddedConstraint{table, c, col->value("colname", std::string()), has_default});
         }
       }
     }
@@ -48,6 +55,9 @@ void check_constraint_not_valid(const StatementContext& ctx, std::vector<Hit>& h
     const std::string type = a.constraint->value("contype", std::string());
     const bool fk = type == "CONSTR_FOREIGN";
     if ((!fk && type != "CONSTR_CHECK") || a.constraint->value("skip_validation", false)) return;
+    // A new column without a default is NULL in every row: PostgreSQL skips validating its
+    // foreign key (transformFKConstraints in parse_utilcmd.c).
+    if (fk && !a.column.empty() && !a.has_default) return;
     const std::string what = constraint_label(a, fk ? "FOREIGN KEY" : "CHECK");
     hits.push_back(
         {ctx.line_of(*a.constraint),
@@ -59,7 +69,8 @@ void check_constraint_not_valid(const StatementContext& ctx, std::vector<Hit>& h
              ? "add it with NOT VALID (new rows are checked at once), then run ALTER TABLE … "
                "VALIDATE CONSTRAINT in a later transaction: it checks old rows without blocking"
              : "add the column first, then ADD CONSTRAINT … NOT VALID and VALIDATE CONSTRAINT in "
-               "a later transaction"});
+               "a later transaction",
+         a.table});
   });
 }
 
@@ -76,7 +87,8 @@ void check_validate_in_transaction(const StatementContext& ctx, std::vector<Hit>
                                 "whole validation scan",
                                 name, display_name(table)),
                     "validate in a later transaction: the next migration, a later section, or a "
-                    "'transaction:false' section where each statement commits on its own"});
+                    "'transaction:false' section where each statement commits on its own",
+                    table});
   });
 }
 
@@ -98,7 +110,8 @@ void check_unique_without_index(const StatementContext& ctx, std::vector<Hit>& h
                "table, or opt out with a reason"
              : "CREATE UNIQUE INDEX CONCURRENTLY in a transaction:false section, then ALTER TABLE "
                "… ADD CONSTRAINT name " +
-                   std::string(kind) + " USING INDEX index_name"});
+                   std::string(kind) + " USING INDEX index_name",
+         a.table});
   });
 }
 

@@ -39,12 +39,17 @@ void check_index_concurrently(const StatementContext& ctx, std::vector<Hit>& hit
   if (const Json* index = ctx.as("IndexStmt")) {
     const std::string table = relation_key(field(*index, "relation"));
     if (index->value("concurrent", false) || !ctx.existing(table)) return;
+    const std::string schema = table.substr(0, table.find('.'));
+    if (index->value("if_not_exists", false) &&
+        ctx.schema.has_index(schema + "." + index->value("idxname", std::string()))) {
+      return;  // an earlier migration built it: IF NOT EXISTS makes this a no-op
+    }
     hits.push_back({ctx.statement.line,
                     fmt::format("CREATE INDEX {}on {} without CONCURRENTLY blocks every write to "
                                 "the table for the whole build",
                                 index->contains("idxname") ? index->value("idxname", "") + " " : "",
                                 display_name(table)),
-                    fix});
+                    fix, table});
   } else if (const Json* drop = ctx.as("DropStmt")) {
     if (drop->value("removeType", std::string()) != "OBJECT_INDEX" ||
         drop->value("concurrent", false)) {
@@ -57,7 +62,7 @@ void check_index_concurrently(const StatementContext& ctx, std::vector<Hit>& hit
                       fmt::format("DROP INDEX {} without CONCURRENTLY takes an ACCESS EXCLUSIVE "
                                   "lock on its table and queues every query behind it",
                                   display_name(key)),
-                      fix});
+                      fix, table, "index:" + key, true});
     }
   } else if (const Json* reindex = ctx.as("ReindexStmt")) {
     if (has_option(field(*reindex, "params"), "concurrently")) return;
@@ -126,7 +131,8 @@ void check_vacuum_full_cluster(const StatementContext& ctx, std::vector<Hit>& hi
                   what + " rewrites the table while holding an ACCESS EXCLUSIVE lock: reads and "
                          "writes stop until it ends",
                   "leave routine space reclaiming to autovacuum; to shrink or reorder a live "
-                  "table use an online tool such as pg_repack, outside migrations"});
+                  "table use an online tool such as pg_repack, outside migrations",
+                  tables.size() == 1 ? tables[0] : std::string()});
 }
 
 void check_lock_table(const StatementContext& ctx, std::vector<Hit>& hits) {

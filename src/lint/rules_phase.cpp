@@ -24,6 +24,14 @@ const char* object_word(const std::string& object_type) {
   return nullptr;
 }
 
+// The object key Schema::created_at knows a dropped object by.
+std::string object_key(const std::string& object_type, const std::string& key) {
+  if (object_type == "OBJECT_VIEW") return "view:" + key;
+  if (object_type == "OBJECT_MATVIEW") return "matview:" + key;
+  if (object_type == "OBJECT_TABLE") return "table:" + key;
+  return {};
+}
+
 }  // namespace
 
 void check_drop_in_expand(const StatementContext& ctx, std::vector<Hit>& hits) {
@@ -41,13 +49,14 @@ void check_drop_in_expand(const StatementContext& ctx, std::vector<Hit>& hits) {
         names = {string_value(object)};  // DROP SCHEMA names are bare strings
       }
       const std::string key = qualified_key(names);
-      if (type == "OBJECT_TABLE" && !ctx.existing(key)) continue;
+      if (type == "OBJECT_TABLE" && !ctx.in_use(key)) continue;
       hits.push_back(
           {ctx.statement.line,
            fmt::format("DROP {} {} in {}: code that is still deployed uses it until "
                        "the new release is out everywhere",
                        word, type == "OBJECT_SCHEMA" ? names.back() : display_name(key), phase),
-           kToContract});
+           kToContract, "",
+           type == "OBJECT_SCHEMA" ? "schema:" + names.back() : object_key(type, key)});
     }
   } else if (const Json* truncate = ctx.as("TruncateStmt")) {
     for (const Json& rel : field(*truncate, "relations")) {
@@ -62,7 +71,7 @@ void check_drop_in_expand(const StatementContext& ctx, std::vector<Hit>& hits) {
   for_each_alter_cmd(ctx, [&](const Json& cmd) {
     const std::string table = relation_key(field(*ctx.as("AlterTableStmt"), "relation"));
     const std::string subtype = cmd.value("subtype", std::string());
-    if (!ctx.existing(table)) return;
+    if (!ctx.in_use(table)) return;
     const std::string name = cmd.value("name", std::string());
     if (subtype == "AT_DropColumn") {
       hits.push_back({ctx.statement.line,
@@ -75,7 +84,7 @@ void check_drop_in_expand(const StatementContext& ctx, std::vector<Hit>& hits) {
                       fmt::format("DROP CONSTRAINT {} on {} in {}: the running code may rely on "
                                   "it (ON CONFLICT, cascades, data it assumes valid)",
                                   name, display_name(table), phase),
-                      kToContract});
+                      kToContract, "", "constraint:" + table + "/" + name});
     }
   });
 }
@@ -88,7 +97,7 @@ void check_rename_in_expand(const StatementContext& ctx, std::vector<Hit>& hits)
   if (const Json* rename = ctx.as("RenameStmt")) {
     const std::string type = rename->value("renameType", std::string());
     const std::string table = relation_key(field(*rename, "relation"));
-    if (!ctx.existing(table)) return;
+    if (!ctx.in_use(table)) return;
     const std::string new_name = rename->value("newname", std::string());
     if (type == "OBJECT_COLUMN") {
       hits.push_back({ctx.statement.line,
@@ -107,7 +116,7 @@ void check_rename_in_expand(const StatementContext& ctx, std::vector<Hit>& hits)
     }
   } else if (const Json* move = ctx.as("AlterObjectSchemaStmt")) {
     const std::string table = relation_key(field(*move, "relation"));
-    if (!move->contains("relation") || !ctx.existing(table)) return;
+    if (!move->contains("relation") || !ctx.in_use(table)) return;
     hits.push_back({ctx.statement.line,
                     fmt::format("SET SCHEMA {} moves {} in {}: the running code no longer finds it",
                                 move->value("newschema", std::string()), display_name(table),

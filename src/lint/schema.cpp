@@ -47,6 +47,11 @@ std::string not_null_column(const Json& expr) {
 void Schema::begin_migration() {
   new_tables_.clear();
   new_indexes_.clear();
+  emptied_tables_.clear();
+  created_.clear();
+  dropped_tables_.clear();
+  ordinal_ = 0;
+  zone_ = default_zone_;
   not_valid_in_transaction_.clear();
 }
 
@@ -54,6 +59,7 @@ void Schema::begin_phase(Phase phase) {
   if (phase == Phase::kContract) {
     new_tables_.clear();
     new_indexes_.clear();
+    emptied_tables_.clear();
   }
 }
 
@@ -94,7 +100,23 @@ bool Schema::is_volatile_function(const std::string& name) const {
   return volatile_builtins().count(name) > 0;
 }
 
+int Schema::created_at(const std::string& object) const {
+  auto it = created_.find(object);
+  return it == created_.end() ? 0 : it->second;
+}
+
+int Schema::dropped_at(const std::string& table) const {
+  auto it = dropped_tables_.find(table);
+  return it == dropped_tables_.end() ? 0 : it->second;
+}
+
+bool Schema::is_indexed(const std::string& table, const std::string& column) const {
+  auto it = indexed_.find(table);
+  return it != indexed_.end() && it->second.count(column) > 0;
+}
+
 void Schema::apply(const Json& stmt) {
+  ++ordinal_;
   const std::string& type = node_type(stmt);
   const Json& body = stmt.is_object() && !stmt.empty() ? stmt.begin().value() : stmt;
   if (type == "CreateStmt") {
@@ -103,6 +125,10 @@ void Schema::apply(const Json& stmt) {
     const std::string key = relation_key(field(field(body, "into"), "rel"));
     tables_[key] = Table{};
     new_tables_.insert(key);
+    const bool matview = body.value("objtype", std::string()) == "OBJECT_MATVIEW";
+    created((matview ? "matview:" : "table:") + key);
+  } else if (type == "ViewStmt") {
+    created("view:" + relation_key(field(body, "view")));
   } else if (type == "AlterTableStmt") {
     alter_table(body);
   } else if (type == "IndexStmt") {
@@ -111,6 +137,38 @@ void Schema::apply(const Json& stmt) {
     const std::string key = schema + "." + body.value("idxname", std::string());
     indexes_[key] = table;
     new_indexes_.insert(key);
+    created("index:" + key);
+    // A unique index takes over from a unique constraint of the same name (ON CONFLICT, …).
+    if (body.value("unique", false)) {
+      created("constraint:" + table + "/" + body.value("idxname", std::string()));
+    }
+    for (const Json& param : field(body, "indexParams")) {
+      const Json* elem = node_body(param, "IndexElem");
+      if (elem && elem->contains("name")) indexed_[table].insert(elem->value("name", ""));
+    }
+  } else if (type == "TruncateStmt") {
+    for (const Json& rel : field(body, "relations")) {
+      if (const Json* rv = node_body(rel, "RangeVar")) emptied_tables_.insert(relation_key(*rv));
+    }
+  } else if (type == "DeleteStmt") {
+    if (!body.contains("whereClause") && !body.contains("usingClause")) {
+      emptied_tables_.insert(relation_key(field(body, "relation")));
+    }
+  } else if (type == "VariableSetStmt") {
+    const std::string name = body.value("name", std::string());
+    if (name == "timezone") {
+      const std::string kind = body.value("kind", std::string());
+      const Json& args = field(body, "args");
+      zone_.clear();
+      if (kind == "VAR_SET_VALUE" && args.is_array() && args.size() == 1) {
+        const Json* c = node_body(args[0], "A_Const");
+        if (c && c->contains("sval")) zone_ = string_value({{"String", (*c)["sval"]}});
+      } else if (kind == "VAR_SET_DEFAULT" || kind == "VAR_RESET") {
+        zone_ = default_zone_;
+      }
+    }
+  } else if (type == "CreateSchemaStmt") {
+    created("schema:" + body.value("schemaname", std::string()));
   } else if (type == "RenameStmt") {
     rename(body);
   } else if (type == "DropStmt") {
@@ -130,11 +188,23 @@ void Schema::apply(const Json& stmt) {
 
 void Schema::create_table(const Json& create) {
   const std::string key = relation_key(field(create, "relation"));
+  if (create.value("if_not_exists", false)) {
+    // An earlier migration made it: nothing happens, the table keeps its rows and shape.
+    if (tables_.count(key)) return;
+    emptied_tables_.insert(key);  // unknown until now: no rows, but maybe in use
+  } else {
+    new_tables_.insert(key);
+    created("table:" + key);
+  }
   Table& t = tables_[key] = Table{};
-  new_tables_.insert(key);
   for (const Json& element : field(create, "tableElts")) {
     if (const Json* col = node_body(element, "ColumnDef")) {
-      t.columns[col->value("colname", std::string())] = lint::column_type(field(*col, "typeName"));
+      const std::string name = col->value("colname", std::string());
+      t.columns[name] = lint::column_type(field(*col, "typeName"));
+      for (const Json& c : field(*col, "constraints")) {
+        const std::string ct = field(c, "Constraint").value("contype", std::string());
+        if (ct == "CONSTR_PRIMARY" || ct == "CONSTR_UNIQUE") indexed_[key].insert(name);
+      }
     } else if (const Json* c = node_body(element, "Constraint")) {
       add_constraint(key, t, *c);
     }
@@ -144,6 +214,11 @@ void Schema::create_table(const Json& create) {
 void Schema::add_constraint(const std::string& table, Table& t, const Json& c) {
   const bool not_valid = c.value("skip_validation", false);
   std::string name = c.value("conname", std::string());
+  if (!name.empty()) created("constraint:" + table + "/" + name);
+  const std::string contype = c.value("contype", std::string());
+  if (contype == "CONSTR_PRIMARY" || contype == "CONSTR_UNIQUE") {
+    for (const std::string& column : string_list(field(c, "keys"))) indexed_[table].insert(column);
+  }
   if (not_valid && !name.empty()) not_valid_in_transaction_.insert(table + "/" + name);
   if (c.value("contype", std::string()) != "CONSTR_CHECK") return;
   if (name.empty()) name = "#" + std::to_string(t.checks.size());
@@ -213,6 +288,9 @@ void Schema::drop(const Json& drop) {
     if (type == "OBJECT_TABLE") {
       tables_.erase(key);
       new_tables_.erase(key);
+      emptied_tables_.erase(key);
+      indexed_.erase(key);
+      dropped_tables_[key] = ordinal_;
     } else if (type == "OBJECT_INDEX") {
       indexes_.erase(key);
       new_indexes_.erase(key);

@@ -3,6 +3,9 @@
 
 #include <pg_query.h>
 
+#include <cctype>
+#include <set>
+
 namespace tide::lint {
 
 std::optional<Json> parse_statement(const std::string& sql) {
@@ -113,6 +116,36 @@ ColumnType column_type(const Json& type_name) {
   }
   t.array = type_name.contains("arrayBounds");
   return t;
+}
+
+// Changes PostgreSQL makes without rewriting the table (binary-coercible or widening).
+bool changes_without_rewrite(const ColumnType& from, const ColumnType& to) {
+  if (from == to) return true;
+  if (from.array != to.array) return false;
+  auto widens = [&] {  // no limit, or a limit at least as large
+    return to.mods.empty() || (!from.mods.empty() && to.mods[0] >= from.mods[0]);
+  };
+  if (to.name == "text") return from.name == "varchar";
+  if (to.name == "varchar")
+    return (from.name == "text" && to.mods.empty()) || (from.name == "varchar" && widens());
+  if (to.name == "varbit") return from.name == "varbit" && widens();
+  if (to.name == "numeric" && from.name == "numeric") {
+    if (to.mods.empty()) return true;
+    auto scale = [](const ColumnType& t) { return t.mods.size() > 1 ? t.mods[1] : 0; };
+    return !from.mods.empty() && scale(from) == scale(to) && to.mods[0] >= from.mods[0];
+  }
+  return to.name == "inet" && from.name == "cidr";
+}
+
+// Time zone names PostgreSQL treats as UTC: timestamp → timestamptz then keeps the stored
+// values, so it skips the table rewrite (PostgreSQL 12+; indexes on the column are rebuilt).
+bool is_utc(std::string zone) {
+  for (char& c : zone) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  static const std::set<std::string> utc = {
+      "utc",  "etc/utc",  "gmt",       "etc/gmt",       "uct",       "etc/uct",
+      "zulu", "etc/zulu", "universal", "etc/universal", "greenwich", "etc/greenwich",
+      "z",    "gmt0",     "etc/gmt0",  "+00:00",        "00:00"};
+  return utc.count(zone) > 0;
 }
 
 std::vector<std::string> called_functions(const Json& expr) {

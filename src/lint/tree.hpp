@@ -57,6 +57,10 @@ struct ColumnType {
 };
 // A TypeName body → ColumnType.
 ColumnType column_type(const Json& type_name);
+// Changes PostgreSQL makes without rewriting the table (binary-coercible or widening).
+bool changes_without_rewrite(const ColumnType& from, const ColumnType& to);
+// Time zone names PostgreSQL treats as UTC ("UTC", "Etc/UTC", "GMT", "Z", …).
+bool is_utc(std::string zone);
 
 // The function names called anywhere in an expression (last name part, lower case).
 std::vector<std::string> called_functions(const Json& expr);

@@ -58,6 +58,12 @@ std::string backfill_summary(const Step& s) {
   return text;
 }
 
+std::string lock_comment(const PlanContext& ctx, const Statement& st) {
+  auto note = ctx.locks.find(&st);
+  if (note == ctx.locks.end() || note->second.text.empty()) return "";
+  return "-- locks: " + note->second.text + "\n";
+}
+
 std::string step_label(const Step& s) {
   return fmt::format("{}_{}", s.migration->version.text, s.migration->name);
 }
@@ -155,7 +161,7 @@ std::string render_plan_sql(const Plan& plan, const PlanContext& ctx) {
                        s.migration->path, sec.line, state_name(s.state_after));
     if (s.phase == Phase::kBackfill) {
       out += fmt::format("-- backfill in short transactions ({}):\n", backfill_summary(s));
-      for (const auto& st : sec.statements) out += commented(st.sql) + "\n";
+      for (const auto& st : sec.statements) out += lock_comment(ctx, st) + commented(st.sql) + "\n";
       continue;
     }
     if (sec.transactional) {
@@ -166,7 +172,7 @@ std::string render_plan_sql(const Plan& plan, const PlanContext& ctx) {
     for (const auto& set : timeout_settings(sec, ctx.lock_timeout, sec.transactional)) {
       out += set + ";\n";
     }
-    for (const auto& st : sec.statements) out += terminated(st.sql) + "\n";
+    for (const auto& st : sec.statements) out += lock_comment(ctx, st) + terminated(st.sql) + "\n";
     if (sec.transactional) {
       out += "COMMIT;\n";
     } else {
@@ -183,6 +189,8 @@ nlohmann::json plan_json(const Plan& plan, const PlanContext& ctx) {
     nlohmann::json statements = nlohmann::json::array();
     for (const auto& st : sec.statements) {
       statements.push_back({{"line", st.line}, {"sql", st.sql}});
+      auto note = ctx.locks.find(&st);
+      if (note != ctx.locks.end()) statements.back()["locks"] = note->second.json;
     }
     nlohmann::json step = {
         {"version", s.migration->version.text},

@@ -140,4 +140,101 @@ expect 0 up
 contains "$ERR" "[index-concurrently]"
 equals "$(state_of 0002)" "applied"
 
+# Two tables of different sizes, made by an applied migration and filled and analysed so that
+# pg_class.reltuples is set: big (50,000 rows) and tiny (10 rows).
+sized_tables() {
+  migration 0001_tables.sql <<'SQL'
+-- migrate:up
+CREATE TABLE big (id bigint PRIMARY KEY, v int, at timestamp);
+CREATE TABLE tiny (id bigint PRIMARY KEY, v int, at timestamp);
+-- migrate:down
+DROP TABLE big, tiny;
+SQL
+  expect 0 up
+  q "INSERT INTO big SELECT g, g, now() FROM generate_series(1, 50000) g;
+     INSERT INTO tiny SELECT g, g, now() FROM generate_series(1, 10) g; ANALYZE big; ANALYZE tiny;"
+  migration 0002_indexes.sql <<'SQL'
+-- migrate:up
+CREATE INDEX big_v_idx ON big (v);
+CREATE INDEX tiny_v_idx ON tiny (v);
+ALTER TABLE tiny ALTER COLUMN v TYPE bigint;
+-- migrate:down
+DROP INDEX big_v_idx, tiny_v_idx;
+SQL
+}
+
+scenario "lint --url weighs findings by live table size: small tables drop to info"
+sized_tables
+expect 3 lint
+contains "$OUT" "0002_indexes.sql:3: error [index-concurrently]"
+lacks "$OUT" "rows,"
+expect 3 lint --url "$DATABASE_URL"
+contains "$OUT" "0002_indexes.sql:2: error [index-concurrently] CREATE INDEX big_v_idx on big"
+contains "$OUT" "(big: ~50k rows, "
+contains "$OUT" "0002_indexes.sql:3: info [index-concurrently]"
+contains "$OUT" "tiny: ~10 rows, "
+contains "$OUT" "under the lint size threshold"
+contains "$OUT" "0002_indexes.sql:4: info [alter-column-type]"
+contains "$OUT" "1 error, 0 warnings in 2 migrations (2 findings on small tables, shown as info)"
+expect 3 lint --url "$DATABASE_URL" --format json
+contains "$OUT" '"severity": "info"'
+contains "$OUT" '"table": "public.tiny"'
+cat >tide.yaml <<'YAML'
+lint_small_rows: 100000
+lint_small_size: 1GB
+YAML
+expect 0 lint --url "$DATABASE_URL"
+contains "$OUT" "0002_indexes.sql:2: info [index-concurrently]"
+cat >tide.yaml <<'YAML'
+lint_small_size: lots
+YAML
+expect 2 lint --url "$DATABASE_URL"
+contains "$ERR" "lint_small_size"
+
+scenario "the lint gate before up sees the live sizes; --dry-run shows each statement's locks"
+sized_tables
+cat >tide.yaml <<'YAML'
+lint: error
+YAML
+expect 3 up --dry-run
+contains "$ERR" "error [index-concurrently] CREATE INDEX big_v_idx on big"
+contains "$ERR" "(big: ~50k rows, "
+contains "$ERR" "info [index-concurrently] CREATE INDEX tiny_v_idx"
+cat >tide.yaml <<'YAML'
+lint: warn
+YAML
+expect 0 up --dry-run
+contains "$OUT" "-- locks: SHARE on big (reads every row, ~50k rows, "
+contains "$OUT" "-- locks: SHARE on tiny (reads every row, ~10 rows, "
+contains "$OUT" "-- locks: ACCESS EXCLUSIVE on tiny (rewrites the table, ~10 rows, "
+expect 0 up --dry-run --format json
+locks=$(printf '%s' "$OUT" | python3 -c 'import json, sys
+for st in json.load(sys.stdin)["steps"][0]["statements"]:
+    for l in st["locks"]:
+        print(l["table"], l["mode"], l["rewrites"], l["scans"], l["rows"], l["bytes"] > 0)')
+contains "$locks" "public.big SHARE False True 50000 True"
+contains "$locks" "public.tiny ACCESS EXCLUSIVE True True 10 True"
+equals "$(state_of 0002)" ""
+
+scenario "lint --url reads the session time zone: timestamp → timestamptz under UTC does not rewrite"
+sized_tables
+migration 0002_indexes.sql <<'SQL'
+-- migrate:up
+ALTER TABLE big ALTER COLUMN at TYPE timestamptz;
+-- migrate:down
+ALTER TABLE big ALTER COLUMN at TYPE timestamp;
+SQL
+q "ALTER DATABASE $DB SET timezone = 'America/New_York'"
+expect 3 lint --url "$DATABASE_URL"
+contains "$OUT" "0002_indexes.sql:2: error [alter-column-type]"
+contains "$OUT" "skips the rewrite only when the session time zone is UTC"
+q "ALTER DATABASE $DB SET timezone = 'UTC'"
+expect 0 lint --url "$DATABASE_URL"
+cat >tide.yaml <<'YAML'
+lint: warn
+YAML
+expect 0 up --dry-run
+contains "$OUT" "-- locks: ACCESS EXCLUSIVE on big (~50k rows, "
+lacks "$OUT" "rewrites the table"
+
 done_suite
