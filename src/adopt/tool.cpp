@@ -125,10 +125,8 @@ std::string strip_leading_comments(const std::string& sql) {
 
 std::vector<std::string> statement_heads(const std::string& sql) {
   std::vector<Statement> statements;
-  std::string error;
-  int error_line = 0;
   std::vector<std::string> heads;
-  if (!split_sql(sql, 1, statements, error, error_line)) return heads;
+  if (!split_sql(sql, 1, statements).ok) return heads;
   for (const Statement& st : statements) {
     std::istringstream words(strip_leading_comments(st.sql));
     std::string head, word;
