@@ -4,9 +4,13 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 
+#include "tide/db/preconditions.hpp"
 #include "tide/db/runner.hpp"
 #include "tide/error.hpp"
 #include "tide/report.hpp"
@@ -14,10 +18,48 @@
 namespace tide::cli {
 namespace {
 
-// Backfill progress: a live line on a terminal, a log line every 10 s elsewhere.
-std::function<void(const BackfillProgress&)> progress_printer(bool terminal) {
+// SIGINT / SIGTERM: the run stops after the step or batch under way (the runner asks between
+// them). The handler resets itself, so a second signal stops tide at once (the server rolls
+// back the transaction under way; the record stays what it was).
+volatile std::sig_atomic_t g_signal = 0;
+
+extern "C" void on_stop_signal(int sig) {
+  g_signal = sig;
+  static const char kMessage[] =
+      "\ntide: stopping after the current step or batch (interrupt again to stop at once)\n";
+  ssize_t ignored = write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+  (void)ignored;
+}
+
+// Catches SIGINT and SIGTERM while it lives; restores the previous handlers after.
+class StopSignals {
+ public:
+  StopSignals() {
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sa.sa_flags = SA_RESETHAND | SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int_);
+    sigaction(SIGTERM, &sa, &old_term_);
+  }
+  ~StopSignals() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+
+ private:
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+};
+
+// Backfill progress: a live line on a terminal, a log line every 10 s elsewhere. `open` is
+// true while a live line waits for its end (a newline before anything else is printed).
+std::function<void(const BackfillProgress&)> progress_printer(bool terminal,
+                                                              std::shared_ptr<bool> open) {
   auto last_log = std::make_shared<std::chrono::steady_clock::time_point>();
-  return [terminal, last_log](const BackfillProgress& p) {
+  return [terminal, last_log, open](const BackfillProgress& p) {
     const double rate = p.elapsed_s > 0 ? static_cast<double>(p.rows) / p.elapsed_s : 0;
     std::string share;
     if (p.estimated_total > 0) {
@@ -31,6 +73,7 @@ std::function<void(const BackfillProgress&)> progress_printer(bool terminal) {
     if (terminal) {
       std::fprintf(stderr, "\r\033[K%s%s", line.c_str(), p.done ? "\n" : "");
       std::fflush(stderr);
+      *open = !p.done;
       return;
     }
     const auto now = std::chrono::steady_clock::now();
@@ -67,8 +110,27 @@ void require_no_problems(const std::vector<Problem>& problems, const std::string
                                      problems.size() == 1 ? "" : "s", list));
 }
 
+// Every precondition the database can answer before the first step (also for --dry-run):
+// keyed backfills whose table no earlier step touches. Throws exit 3 listing each problem.
+void check_preconditions(Target& target, const Plan& plan) {
+  const auto checks = backfill_checks(plan);
+  if (checks.empty()) return;
+  std::vector<std::string> problems;
+  {
+    pqxx::read_transaction tx(target.session().conn());
+    problems = check_up_front(tx, checks);
+  }
+  if (problems.empty()) return;
+  std::string list;
+  for (const auto& p : problems) list += "\n  " + p;
+  throw validation_error(
+      fmt::format("cannot run {}: {} problem{} found before changing anything:{}", plan.command,
+                  problems.size(), problems.size() == 1 ? "" : "s", list));
+}
+
 int apply_plan(const Context& ctx, Target& target, const Plan& plan, const ApplyFlags& f) {
   const PlanContext pc{target.session().spec().describe(), ctx.config.lock_timeout};
+  check_preconditions(target, plan);
   if (f.dry_run) {
     print(f.format == "json" ? plan_json(plan, pc).dump(2) + "\n" : render_plan_sql(plan, pc));
     return 0;
@@ -77,13 +139,29 @@ int apply_plan(const Context& ctx, Target& target, const Plan& plan, const Apply
   settings.lock_timeout = ctx.config.lock_timeout;
   settings.retries = f.retries >= 0 ? f.retries : ctx.config.retries;
   settings.rehearse = f.rehearse;
-  settings.on_progress = progress_printer(ctx.progress);
-  settings.on_reconnect = [&target] { target.relock(); };
-  Runner runner(target.session(), target.history(), settings);
-  const RunReport report = runner.run(plan);
+  auto line_open = std::make_shared<bool>(false);
+  settings.on_progress = progress_printer(ctx.progress, line_open);
+  settings.interrupted = [] { return static_cast<int>(g_signal); };
+  g_signal = 0;
+  RunReport report;
+  {
+    StopSignals signals;
+    Runner runner(target, settings);
+    report = runner.run(plan);
+  }
+  if (*line_open) std::fputs("\n", stderr);
   print(f.format == "json" ? run_json(plan, report, f.rehearse).dump(2) + "\n"
                            : render_run_text(plan, report, f.rehearse, ctx.color));
-  return report.ok() ? 0 : static_cast<int>(ExitCode::kFailed);
+  if (report.interrupted) {
+    spdlog::warn("interrupted: progress saved at {}; rerun `tide {}` to resume", report.stopped_at,
+                 plan.command);
+    return 128 + report.interrupted;
+  }
+  if (report.ok()) return 0;
+  for (const auto& r : report.results) {
+    if (r.precondition) return static_cast<int>(ExitCode::kValidation);
+  }
+  return static_cast<int>(ExitCode::kFailed);
 }
 
 }  // namespace tide::cli

@@ -36,6 +36,13 @@ Context make_context(const GlobalOptions& g) {
           fmt::format("--lock-wait: '{}' is not a duration (like 30s, 2m)", g.lock_wait));
     ctx.config.lock_wait = *d;
   }
+  if (!g.reconnect_timeout.empty()) {
+    auto d = parse_duration(g.reconnect_timeout);
+    if (!d)
+      throw usage_error(fmt::format("--reconnect-timeout: '{}' is not a duration (like 30s, 2m)",
+                                    g.reconnect_timeout));
+    ctx.config.reconnect_timeout = *d;
+  }
   if (g.url.empty() || !g.env.empty()) ctx.env = select_environment(ctx.config, g.env, vars);
   const bool no_color = g.no_color || std::getenv("NO_COLOR") != nullptr;
   ctx.color = !no_color && isatty(fileno(stdout));
@@ -63,7 +70,8 @@ ConnectionSpec Context::connection() const {
 }
 
 Target Context::open(TargetMode mode) const {
-  return Target(connection(), table, mode, config.lock_wait);
+  return Target(connection(), table, mode,
+                TargetOptions{config.lock_wait, config.reconnect_timeout});
 }
 
 Version parse_version_arg(const std::string& text, const std::string& flag) {

@@ -40,6 +40,8 @@ int main(int argc, char** argv) {
                  "Metadata table, NAME or SCHEMA.NAME (default: tide_migrations)");
   app.add_option("--lock-wait", g.lock_wait,
                  "How long to wait for the migration lock (default: 60s)");
+  app.add_option("--reconnect-timeout", g.reconnect_timeout,
+                 "How long to keep reconnecting after a lost connection (default: 2m)");
   app.add_option("--log-format", g.log_format, "Log format on stderr")
       ->check(CLI::IsMember({"text", "json"}));
   app.add_flag("-v,--verbose", g.verbose, "More logging (-vv: even more)");
