@@ -41,7 +41,7 @@ struct Config {
   int retries = 5;
   Millis reconnect_timeout{120000};  // how long to keep reconnecting after a lost connection
   bool out_of_order = false;
-  std::string version_format = "timestamp";       // timestamp | sequential
+  std::string version_format;                     // timestamp | sequential | empty: as the files
   std::string lint = "off";                       // error | warn | off: lint before `up`
   std::map<std::string, std::string> lint_rules;  // rule name → error | warning | off
   std::vector<Environment> environments;

@@ -13,10 +13,14 @@ struct TemplateOptions {
   bool backfill = false;
 };
 
-// "Add body text" -> "add_body_text"; throws exit 2 when nothing usable is left.
+// "Add body text" -> "add_body_text": lower-case ASCII letters and digits, anything else a
+// separator; accented Latin letters are transliterated ("Größe" -> "grosse"). Throws exit 2,
+// naming them, for characters that have no ASCII spelling (no letter is dropped silently), and
+// when nothing usable is left.
 std::string migration_slug(const std::string& name);
-// timestamp: UTC YYYYMMDDHHMMSS (bumped past the newest existing version);
-// sequential: newest + 1, zero-padded to the existing width (at least 4 digits).
+// timestamp: UTC YYYYMMDDHHMMSS, or one second after the newest version when the clock is
+// not past it; sequential: newest + 1, zero-padded to the existing width (at least 4 digits).
+// An empty format follows the files: sequential when the newest version is not a timestamp.
 Version next_version(const MigrationSet& existing, const std::string& format, std::time_t now);
 std::string migration_template(const TemplateOptions& options);
 

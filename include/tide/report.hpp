@@ -26,6 +26,13 @@ nlohmann::json status_json(const std::vector<StatusRow>& rows);
 std::string render_run_text(const Plan& plan, const RunReport& report, bool rehearse, bool color);
 nlohmann::json run_json(const Plan& plan, const RunReport& report, bool rehearse);
 
+// A backfill's progress as one line of at most `width` columns (0: no limit): the full line
+// when it fits, then shorter forms, then cut with "…" — a live line must never wrap.
+std::string render_progress(const BackfillProgress& p, size_t width);
+
+// The SQLSTATE of a step's error text ("… (SQLSTATE 42P01)"); empty when it has none.
+std::string sqlstate_of(const std::string& error);
+
 // Column-aligned text table; cells may hold ANSI colour (ignored when measuring widths).
 std::string render_table(const std::vector<std::vector<std::string>>& rows);
 

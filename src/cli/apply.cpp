@@ -10,9 +10,11 @@
 #include <csignal>
 #include <cstdio>
 
+#include "logging.hpp"
 #include "tide/db/preconditions.hpp"
 #include "tide/db/runner.hpp"
 #include "tide/error.hpp"
+#include "tide/log_fields.hpp"
 #include "tide/report.hpp"
 
 namespace tide::cli {
@@ -25,8 +27,9 @@ volatile std::sig_atomic_t g_signal = 0;
 
 extern "C" void on_stop_signal(int sig) {
   g_signal = sig;
+  end_progress_line(true);  // async-signal-safe
   static const char kMessage[] =
-      "\ntide: stopping after the current step or batch (interrupt again to stop at once)\n";
+      "tide: stopping after the current step or batch (interrupt again to stop at once)\n";
   ssize_t ignored = write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
   (void)ignored;
 }
@@ -54,34 +57,52 @@ class StopSignals {
   struct sigaction old_term_ {};
 };
 
-// Backfill progress: a live line on a terminal, a log line every 10 s elsewhere. `open` is
-// true while a live line waits for its end (a newline before anything else is printed).
-std::function<void(const BackfillProgress&)> progress_printer(bool terminal,
-                                                              std::shared_ptr<bool> open) {
-  auto last_log = std::make_shared<std::chrono::steady_clock::time_point>();
-  return [terminal, last_log, open](const BackfillProgress& p) {
-    const double rate = p.elapsed_s > 0 ? static_cast<double>(p.rows) / p.elapsed_s : 0;
-    std::string share;
-    if (p.estimated_total > 0) {
-      share = fmt::format(" of ~{} ({:.0f}%)", p.estimated_total,
-                          std::min(100.0, 100.0 * static_cast<double>(p.rows) /
-                                              static_cast<double>(p.estimated_total)));
-    }
-    const std::string line =
-        fmt::format("{} backfill: {} rows{} · {:.0f} rows/s · {:.1f}s", p.step->migration->filename,
-                    p.rows, share, rate, p.elapsed_s);
+// Backfill progress: a live line on a terminal (fitted to its width, ended when the backfill
+// is), a log line every 10 s elsewhere, with rows and ms as fields for JSON logs.
+std::function<void(const BackfillProgress&)> progress_printer(bool terminal) {
+  auto last_log = std::make_shared<std::chrono::steady_clock::time_point>(
+      std::chrono::steady_clock::now());  // the first line after 10 s, or at the end
+  return [terminal, last_log](const BackfillProgress& p) {
     if (terminal) {
-      std::fprintf(stderr, "\r\033[K%s%s", line.c_str(), p.done ? "\n" : "");
-      std::fflush(stderr);
-      *open = !p.done;
+      show_progress_line(render_progress(p, terminal_width() - 1));
+      if (p.done) end_progress_line(true);
       return;
     }
     const auto now = std::chrono::steady_clock::now();
     if (p.done || now - *last_log > std::chrono::seconds(10)) {
-      spdlog::info("{}", line + (p.done ? " (done)" : ""));
+      LogFields fields;
+      fields.version = p.step->migration->version.text;
+      fields.phase = phase_name(p.step->phase);
+      fields.rows = p.rows;
+      fields.ms = static_cast<long long>(p.elapsed_s * 1000);
+      const LogScope scope(fields);
+      spdlog::info("{}", render_progress(p, 0) + (p.done ? " (done)" : ""));
       *last_log = now;
     }
   };
+}
+
+// Each step's outcome as a log event with its fields: info (error for a failure) in JSON logs,
+// where a log processor has no other view of it; debug in text logs, as the result table on
+// stdout already shows it.
+void log_results(const RunReport& report, bool json_logs) {
+  const auto level = json_logs ? spdlog::level::info : spdlog::level::debug;
+  const auto failure = json_logs ? spdlog::level::err : spdlog::level::debug;
+  for (const StepResult& r : report.results) {
+    LogFields fields;
+    fields.version = r.step->migration->version.text;
+    fields.phase = phase_name(r.step->phase);
+    fields.ms = r.ms;
+    fields.rows = r.rows;
+    fields.sqlstate = sqlstate_of(r.error);
+    const LogScope scope(fields);
+    if (r.outcome == StepResult::Outcome::kFailed) {
+      spdlog::log(failure, "{}", r.error);
+    } else {
+      spdlog::log(level, "{} {}: {}", r.step->migration->filename, phase_name(r.step->phase),
+                  r.outcome == StepResult::Outcome::kDone ? "done" : "not rehearsed");
+    }
+  }
 }
 
 }  // namespace
@@ -139,8 +160,7 @@ int apply_plan(const Context& ctx, Target& target, const Plan& plan, const Apply
   settings.lock_timeout = ctx.config.lock_timeout;
   settings.retries = f.retries >= 0 ? f.retries : ctx.config.retries;
   settings.rehearse = f.rehearse;
-  auto line_open = std::make_shared<bool>(false);
-  settings.on_progress = progress_printer(ctx.progress, line_open);
+  settings.on_progress = progress_printer(ctx.progress);
   settings.interrupted = [] { return static_cast<int>(g_signal); };
   g_signal = 0;
   RunReport report;
@@ -149,7 +169,8 @@ int apply_plan(const Context& ctx, Target& target, const Plan& plan, const Apply
     Runner runner(target, settings);
     report = runner.run(plan);
   }
-  if (*line_open) std::fputs("\n", stderr);
+  end_progress_line(true);
+  log_results(report, ctx.global.log_format == "json");
   print(f.format == "json" ? run_json(plan, report, f.rehearse).dump(2) + "\n"
                            : render_run_text(plan, report, f.rehearse, ctx.color));
   if (report.interrupted) {

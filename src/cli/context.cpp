@@ -44,10 +44,22 @@ Context make_context(const GlobalOptions& g) {
     ctx.config.reconnect_timeout = *d;
   }
   if (g.url.empty() || !g.env.empty()) ctx.env = select_environment(ctx.config, g.env, vars);
-  const bool no_color = g.no_color || std::getenv("NO_COLOR") != nullptr;
-  ctx.color = !no_color && isatty(fileno(stdout));
-  ctx.progress = isatty(fileno(stderr)) && !g.quiet;
+  ctx.color = wants_color(g, STDOUT_FILENO);
+  ctx.progress = smart_terminal(STDERR_FILENO) && !g.quiet && g.log_format != "json";
   return ctx;
+}
+
+bool smart_terminal(int fd) {
+  const char* term = std::getenv("TERM");
+  return isatty(fd) && !(term && std::string(term) == "dumb");
+}
+
+bool wants_color(const GlobalOptions& g, int fd) {
+  if (g.color == "always") return true;
+  if (g.color == "never" || g.no_color) return false;
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color && *no_color) return false;
+  return smart_terminal(fd);
 }
 
 MigrationSet Context::load_files(bool strict) const {

@@ -26,7 +26,14 @@ struct GlobalOptions {
   int verbose = 0;
   bool quiet = false;
   bool no_color = false;
+  std::string color = "auto";  // --color: auto | always | never
 };
+
+// Whether output on `fd` gets colour: --color=always forces it; --color=never, --no-color,
+// NO_COLOR and TERM=dumb turn it off; otherwise only on a terminal.
+bool wants_color(const GlobalOptions& g, int fd);
+// A terminal that understands cursor control (not TERM=dumb): where live progress lines go.
+bool smart_terminal(int fd);
 
 struct Context {
   GlobalOptions global;

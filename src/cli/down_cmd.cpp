@@ -10,7 +10,16 @@ void add_down(CLI::App& app, GlobalOptions& g, int& exit_code) {
   auto steps = std::make_shared<int>(1);
   auto to = std::make_shared<std::string>();
   auto* steps_opt = cmd->add_option("--steps", *steps, "How many migrations to revert")
-                        ->check(CLI::PositiveNumber);
+                        ->check(CLI::Validator(
+                            [](std::string& v) {
+                              return v.find_first_not_of("0123456789") == std::string::npos &&
+                                             v.find_first_not_of('0') != std::string::npos
+                                         ? std::string()
+                                         : "'" + v +
+                                               "' is not a count: revert at least 1 (or "
+                                               "use --to V)";
+                            },
+                            "N>=1"));
   cmd->add_option("--to", *to, "Revert every migration newer than this version")
       ->excludes(steps_opt);
   add_apply_flags(cmd, *f);

@@ -1,5 +1,6 @@
-// tide lint: flag statements that would lock or break a live database (docs/lint.md);
+// tide lint: flag statements that would lock or break a live database (rules: --help);
 // and the lint gate that `tide up` runs first (config `lint: error|warn|off`).
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <set>
@@ -25,11 +26,25 @@ std::string render(const lint::Report& report, const std::string& format, bool c
   return lint::render_text(report, color);
 }
 
+// The rules and their default severities, for `tide lint --help`: the help a user has at hand
+// (docs/lint.md, with an example of each, may not be installed).
+std::string rules_help() {
+  std::string out =
+      "Rules (severity; change with lint_rules: in tide.yaml, or opt out with\n"
+      "'-- tide:allow RULE because REASON' above the statement):\n";
+  for (const lint::RuleInfo& r : lint::rules()) {
+    out += fmt::format("  {:<30}{:<9}{}\n", r.name, lint::severity_name(r.default_severity),
+                       r.summary);
+  }
+  return out;
+}
+
 }  // namespace
 
 void add_lint(CLI::App& app, GlobalOptions& g, int& exit_code) {
   auto* cmd = app.add_subcommand(
-      "lint", "Flag statements that would lock or break a live database (rules: docs/lint.md)");
+      "lint", "Flag statements that would lock or break a live database (tide help lint: rules)");
+  cmd->footer(rules_help());
   auto files = std::make_shared<std::vector<std::string>>();
   auto format = std::make_shared<std::string>("text");
   cmd->add_option("files", *files, "Migration files to report on (default: every migration)");

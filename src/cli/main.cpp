@@ -1,82 +1,65 @@
-// tide's entry point: global flags, the subcommand table, and the one place where errors
-// become exit codes and messages (never a raw exception or a stack trace).
+// tide's entry point: the command line (cli.cpp) and the one place where errors become exit
+// codes and messages (never a raw exception or a stack trace).
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <cstdio>
 #include <pqxx/pqxx>
 
+#include "cli.hpp"
 #include "context.hpp"
 #include "logging.hpp"
 #include "tide/error.hpp"
-#include "tide/version.hpp"
+#include "tide/log_fields.hpp"
 
 namespace {
 
-int report(const std::string& message, int code) {
+int report(const std::string& message, int code, const tide::LogFields& fields = {}) {
   std::string m = message;
   while (!m.empty() && m.back() == '\n') m.pop_back();
+  tide::cli::end_progress_line();
+  const tide::LogScope scope(fields);
   spdlog::error("{}", m);
   return code;
+}
+
+// A command line CLI11 refused: say what is wrong in the user's words, and where to look.
+int usage(const CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  std::string message = tide::cli::diagnose(app, args).value_or(e.what());
+  if (message.find("tide help") == std::string::npos) {
+    message += " (see '" + tide::cli::help_hint(app, args) + "')";
+  }
+  return report(message, static_cast<int>(tide::ExitCode::kUsage));
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace tide::cli;
-  CLI::App app{"tide: schema migrations for PostgreSQL and Aurora, the expand/contract way"};
-  app.require_subcommand(1);
-  app.fallthrough();  // global flags work after the command too: `tide up -e prod`
-  app.set_version_flag("--version", std::string("tide ") + tide::kVersion);
+  CLI::App app;
   GlobalOptions g;
-  app.add_option("--config", g.config_path, "Config file (default: ./tide.yaml when present)");
-  app.add_option("-e,--env", g.env,
-                 "Environment from the config (default: $TIDE_ENV, default_env, the only one)");
-  app.add_option("--url", g.url,
-                 "Database URL; overrides the environment (without config: $DATABASE_URL)");
-  app.add_option("--dir", g.dir, "Migrations directory (default: migrations)");
-  app.add_option("--table", g.table,
-                 "Metadata table, NAME or SCHEMA.NAME (default: tide_migrations)");
-  app.add_option("--lock-wait", g.lock_wait,
-                 "How long to wait for the migration lock (default: 60s)");
-  app.add_option("--reconnect-timeout", g.reconnect_timeout,
-                 "How long to keep reconnecting after a lost connection (default: 2m)");
-  app.add_option("--log-format", g.log_format, "Log format on stderr")
-      ->check(CLI::IsMember({"text", "json"}));
-  app.add_flag("-v,--verbose", g.verbose, "More logging (-vv: even more)");
-  app.add_flag("-q,--quiet", g.quiet, "Only warnings and errors on stderr");
-  app.add_flag("--no-color", g.no_color, "No colour (also: NO_COLOR)");
-
   int exit_code = 0;
-  add_new(app, g, exit_code);
-  add_status(app, g, exit_code);
-  add_up(app, g, exit_code);
-  add_contract(app, g, exit_code);
-  add_down(app, g, exit_code);
-  add_validate(app, g, exit_code);
-  add_baseline(app, g, exit_code);
-  add_repair(app, g, exit_code);
-  add_token(app, g, exit_code);
-  add_lint(app, g, exit_code);
+  build_cli(app, g, exit_code);
+  setup_logging("text", 0, false, wants_color(g, 2));  // until the flags are known
 
   // Logging must be ready before any command runs: set it up once flags are parsed.
-  app.parse_complete_callback([&] {
-    const bool color = !g.no_color && std::getenv("NO_COLOR") == nullptr && isatty(fileno(stderr));
-    setup_logging(g.log_format, g.verbose, g.quiet, color);
-  });
+  app.parse_complete_callback(
+      [&] { setup_logging(g.log_format, g.verbose, g.quiet, wants_color(g, 2)); });
 
   try {
     app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);  // --help, --version
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? 0 : static_cast<int>(tide::ExitCode::kUsage);
+    return usage(app, e, argc, argv);
   } catch (const tide::Error& e) {
     return report(e.what(), static_cast<int>(e.code()));
   } catch (const pqxx::broken_connection& e) {
     return report(std::string("lost the database connection: ") + e.what(), 1);
   } catch (const pqxx::sql_error& e) {
-    return report(std::string("database error: ") + e.what(), 1);
+    tide::LogFields fields;
+    fields.sqlstate = e.sqlstate();
+    return report(std::string("database error: ") + e.what(), 1, fields);
   } catch (const std::exception& e) {
     return report(e.what(), 1);
   }

@@ -126,7 +126,10 @@ StepResult Runner::run_backfill(const Step& s) {
     }
     r.rows = rows;
     transact([&](pqxx::transaction_base& tx) {
-      history_.save_progress(tx, m, s.backfill_index + 1, nullptr, 0);
+      // The next backfill section starts from 0 rows; after the last one the record keeps
+      // its total, for status.
+      history_.save_progress(tx, m, s.backfill_index + 1, nullptr,
+                             s.state_after == State::kBackfilling ? 0 : rows);
       record_success(tx, s, std::chrono::duration_cast<Millis>(Clock::now() - start).count());
     });
     progress.done = true;

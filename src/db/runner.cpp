@@ -12,6 +12,7 @@
 
 #include "tide/db/preconditions.hpp"
 #include "tide/error.hpp"
+#include "tide/log_fields.hpp"
 
 namespace tide {
 namespace {
@@ -78,6 +79,7 @@ RunReport Runner::run(const Plan& plan) {
   const Plan* current = &plan;
   for (size_t i = 0; i < current->steps.size();) {
     const Step& s = current->steps[i];
+    const LogScope fields(step_fields(s.migration->version.text, phase_name(s.phase)));
     const std::string where = fmt::format("{} {}", s.migration->filename, phase_name(s.phase));
     if (const int sig = settings_.interrupted ? settings_.interrupted() : 0) {
       report.interrupted = sig;
@@ -169,6 +171,7 @@ void Runner::with_retries(const Step& s, int& attempts, const std::function<void
           static_cast<double>(settings_.retry_base.count()) * (1 << std::min(attempts - 1, 6));
       const auto pause = Millis(static_cast<long long>(
           std::min(30000.0, base * std::uniform_real_distribution<double>(0.5, 1.5)(rng))));
+      const LogScope fields(sqlstate_field(e.sqlstate()));
       spdlog::warn(
           "{} {}: lock timeout (try {} of {}); another session holds a conflicting lock; "
           "retrying in {}",

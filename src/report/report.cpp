@@ -106,6 +106,47 @@ std::string render_table(const std::vector<std::vector<std::string>>& rows) {
   return out;
 }
 
+std::string sqlstate_of(const std::string& error) {
+  static const std::string kMark = "(SQLSTATE ";
+  const size_t at = error.rfind(kMark);
+  if (at == std::string::npos || at + kMark.size() + 6 > error.size()) return "";
+  const std::string code = error.substr(at + kMark.size(), 5);
+  return error[at + kMark.size() + 5] == ')' ? code : "";
+}
+
+std::string render_progress(const BackfillProgress& p, size_t width) {
+  const std::string& file = p.step->migration->filename;
+  const std::string& version = p.step->migration->version.text;
+  const double rate = p.elapsed_s > 0 ? static_cast<double>(p.rows) / p.elapsed_s : 0;
+  std::string share, percent;
+  if (p.estimated_total > 0) {
+    const double pct = std::min(
+        100.0, 100.0 * static_cast<double>(p.rows) / static_cast<double>(p.estimated_total));
+    share = fmt::format(" of ~{} ({:.0f}%)", p.estimated_total, pct);
+    percent = fmt::format(" ({:.0f}%)", pct);
+  }
+  const std::vector<std::string> forms{
+      fmt::format("{} backfill: {} rows{} · {:.0f} rows/s · {:.1f}s", file, p.rows, share, rate,
+                  p.elapsed_s),
+      fmt::format("{} backfill: {} rows{} · {:.0f} rows/s · {:.1f}s", version, p.rows, share, rate,
+                  p.elapsed_s),
+      fmt::format("{}: {} rows{} · {:.0f}/s", version, p.rows, percent, rate),
+      fmt::format("{}: {} rows{}", version, p.rows, percent),
+  };
+  for (const auto& f : forms) {
+    if (width == 0 || visible_width(f) <= width) return f;
+  }
+  // Cut at a character boundary, leaving a column for the ellipsis.
+  const std::string& shortest = forms.back();
+  std::string out;
+  size_t chars = 0;
+  for (char c : shortest) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80 && ++chars > width - 1) break;
+    out += c;
+  }
+  return out + "…";
+}
+
 std::string render_plan_sql(const Plan& plan, const PlanContext& ctx) {
   std::string out = fmt::format("-- tide {} --dry-run against {}: {} step{}\n", plan.command,
                                 ctx.target, plan.steps.size(), plan.steps.size() == 1 ? "" : "s");
@@ -180,7 +221,7 @@ std::string render_status_text(const std::vector<StatusRow>& rows, bool color) {
   if (rows.empty()) return "no migrations\n";
   std::vector<std::vector<std::string>> table{
       {"VERSION", "NAME", "STATE", "KIND", "EXPANDED", "CONTRACTED", "NOTE"}};
-  int pending = 0, expanded = 0;
+  int pending = 0, expanded = 0, failed = 0;
   for (const auto& r : rows) {
     const char* code = "32";
     if (r.state == State::kPending || r.state == State::kBackfilling) {
@@ -191,6 +232,7 @@ std::string render_status_text(const std::vector<StatusRow>& rows, bool color) {
       ++expanded;
     } else if (r.state == State::kFailed) {
       code = "31";
+      ++failed;
     }
     std::string note;
     if (r.record && r.state == State::kBackfilling) {
@@ -206,8 +248,9 @@ std::string render_status_text(const std::vector<StatusRow>& rows, bool color) {
                      note.empty() ? "" : paint(note, "31", color && alarm)});
   }
   return render_table(table) +
-         fmt::format("\n{} migration{}: {} pending, {} expanded (awaiting contract)\n", rows.size(),
-                     rows.size() == 1 ? "" : "s", pending, expanded);
+         fmt::format("\n{} migration{}: {} pending, {} expanded (awaiting contract){}\n",
+                     rows.size(), rows.size() == 1 ? "" : "s", pending, expanded,
+                     failed ? fmt::format(", {} failed", failed) : "");
 }
 
 nlohmann::json status_json(const std::vector<StatusRow>& rows) {
