@@ -18,6 +18,7 @@ namespace tide {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+constexpr int kMaxReconnectsPerStep = 10;
 
 long long ms_since(Clock::time_point start) {
   return std::chrono::duration_cast<Millis>(Clock::now() - start).count();
@@ -77,6 +78,9 @@ RunReport Runner::run(const Plan& plan) {
     history_.ensure(*rehearsal_);
   }
   const Plan* current = &plan;
+  // Reconnects since the last step finished: a step that keeps breaking its connection (one
+  // that terminates its own backend, say) must not loop for ever.
+  int lost_in_a_row = 0;
   for (size_t i = 0; i < current->steps.size();) {
     const Step& s = current->steps[i];
     const LogScope fields(step_fields(s.migration->version.text, phase_name(s.phase)));
@@ -90,10 +94,15 @@ RunReport Runner::run(const Plan& plan) {
     try {
       r = run_step(s);
     } catch (const ConnectionLost& lost) {
-      if (settings_.rehearse) {
+      if (settings_.rehearse || ++lost_in_a_row > kMaxReconnectsPerStep) {
         r.step = &s;
         r.outcome = StepResult::Outcome::kFailed;
-        r.error = lost.what();
+        r.error = settings_.rehearse
+                      ? std::string(lost.what())
+                      : fmt::format(
+                            "{} (the connection broke {} times in a row at this step; "
+                            "progress is saved)",
+                            lost.what(), lost_in_a_row);
         report.results.push_back(r);
         break;
       }
@@ -125,6 +134,7 @@ RunReport Runner::run(const Plan& plan) {
       i = 0;
       continue;
     }
+    lost_in_a_row = 0;
     report.results.push_back(r);
     if (r.outcome == StepResult::Outcome::kInterrupted) {
       report.interrupted = settings_.interrupted();
