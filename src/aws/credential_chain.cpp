@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "aws/credential_process.hpp"
 #include "aws/metadata_credentials.hpp"
 #include "aws/provider.hpp"
 #include "aws/shared_config.hpp"
@@ -36,8 +37,9 @@ std::optional<Credentials> static_keys(const IniSection* section, const std::str
   if (key.empty() || secret.empty()) {
     throw CredentialError(what + " has only one of aws_access_key_id and aws_secret_access_key");
   }
-  Credentials c{key, secret, ini_get(*section, "aws_session_token"), std::nullopt, what};
-  if (c.session_token.empty()) c.session_token = ini_get(*section, "aws_security_token");
+  // botocore reads aws_security_token first, then aws_session_token.
+  Credentials c{key, secret, ini_get(*section, "aws_security_token"), std::nullopt, what};
+  if (c.session_token.empty()) c.session_token = ini_get(*section, "aws_session_token");
   return c;
 }
 
@@ -56,14 +58,12 @@ int parse_duration_seconds(const std::string& text, const std::string& profile) 
 }  // namespace
 
 CredentialChain::CredentialChain(std::string profile, std::string region, AwsOptions opts)
-    : profile_(std::move(profile)),
-      explicit_profile_(!profile_.empty()),
+    : profile_(selected_profile(profile)),
+      explicit_profile_(!profile.empty()),
+      named_profile_(!profile.empty() || !env("AWS_DEFAULT_PROFILE").empty() ||
+                     !env("AWS_PROFILE").empty()),
       region_(std::move(region)),
-      opts_(std::move(opts)) {
-  if (profile_.empty()) profile_ = env("AWS_PROFILE");
-  if (profile_.empty()) profile_ = env("AWS_DEFAULT_PROFILE");
-  if (profile_.empty()) profile_ = "default";
-}
+      opts_(std::move(opts)) {}
 
 Credentials CredentialChain::resolve() {
   std::vector<std::string> tried;
@@ -86,17 +86,22 @@ Credentials CredentialChain::resolve() {
 }
 
 Credentials CredentialChain::resolve_unredacted(std::vector<std::string>& tried) {
+  // As botocore: the files are read (and a parse error or a named profile that does not exist
+  // stops everything) before any provider, the environment variables included.
+  SharedConfig cfg = SharedConfig::load();
+  if (named_profile_ && !cfg.has_profile(profile_)) {
+    throw CredentialError("profile '" + profile_ + "' not found in " + cfg.config_path + " or " +
+                          cfg.credentials_path + " (named by " +
+                          (explicit_profile_                     ? "aws_profile"
+                           : !env("AWS_DEFAULT_PROFILE").empty() ? "AWS_DEFAULT_PROFILE"
+                                                                 : "AWS_PROFILE") +
+                          ")");
+  }
   if (explicit_profile_) {
     tried.push_back("environment variables: skipped, profile '" + profile_ +
                     "' is named explicitly (as with the AWS CLI's --profile)");
   } else if (auto c = from_environment(tried)) {
     return *c;
-  }
-
-  SharedConfig cfg = SharedConfig::load();
-  if (!cfg.has_profile(profile_) && profile_ != "default") {
-    throw CredentialError("profile '" + profile_ + "' not found in " + cfg.config_path + " or " +
-                          cfg.credentials_path);
   }
   IniSection merged = cfg.merged(profile_);
   if (!ini_get(merged, "role_arn").empty() && ini_get(merged, "web_identity_token_file").empty()) {
@@ -131,8 +136,9 @@ std::optional<Credentials> CredentialChain::from_environment(std::vector<std::st
                           (key.empty() ? "AWS_SECRET_ACCESS_KEY is set without AWS_ACCESS_KEY_ID"
                                        : "AWS_ACCESS_KEY_ID is set without AWS_SECRET_ACCESS_KEY"));
   }
-  Credentials c{key, secret, env("AWS_SESSION_TOKEN"), std::nullopt, "environment variables"};
-  if (c.session_token.empty()) c.session_token = env("AWS_SECURITY_TOKEN");
+  // botocore reads AWS_SECURITY_TOKEN first, then AWS_SESSION_TOKEN.
+  Credentials c{key, secret, env("AWS_SECURITY_TOKEN"), std::nullopt, "environment variables"};
+  if (c.session_token.empty()) c.session_token = env("AWS_SESSION_TOKEN");
   if (std::string exp = env("AWS_CREDENTIAL_EXPIRATION"); !exp.empty()) {
     c.expiration = parse_iso8601(exp);
     if (!c.expiration) {
@@ -189,10 +195,11 @@ std::optional<Credentials> CredentialChain::from_profile(const SharedConfig& cfg
                            "credentials file " + cfg.credentials_path + " [" + name + "]")) {
     return c;
   }
-  const IniSection* config = cfg.config_profile(name);
-  if (config && !ini_get(*config, "credential_process").empty()) {
-    return process_credentials(ini_get(*config, "credential_process"), name);
+  // credential_process may sit in either file (botocore reads the merged profile).
+  if (std::string command = ini_get(merged, "credential_process"); !command.empty()) {
+    return process_credentials(command, name, opts_);
   }
+  const IniSection* config = cfg.config_profile(name);
   if (auto c = static_keys(config, "config file " + cfg.config_path + " profile " + name)) {
     return c;
   }

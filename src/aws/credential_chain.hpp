@@ -24,7 +24,8 @@ class SharedConfig;
 
 class CredentialChain {
  public:
-  // `profile`: explicit profile (config `aws_profile:`), or "" for AWS_PROFILE / default.
+  // `profile`: explicit profile (config `aws_profile:`), or "" for AWS_DEFAULT_PROFILE,
+  // AWS_PROFILE, then "default" (see selected_profile()).
   // `region`: used for STS calls.
   CredentialChain(std::string profile, std::string region, AwsOptions opts);
 
@@ -47,7 +48,8 @@ class CredentialChain {
   std::string redact(std::string text) const;
 
   std::string profile_;
-  bool explicit_profile_;
+  bool explicit_profile_;  // aws_profile: (like --profile): the env keys are not read
+  bool named_profile_;     // explicit or from AWS_DEFAULT_PROFILE/AWS_PROFILE: must exist
   std::string region_;
   AwsOptions opts_;
   std::vector<std::string> secrets_;  // seen during resolution; scrubbed from messages

@@ -1,5 +1,5 @@
 // Credentials from the compute the process runs on: the ECS/EKS container credentials endpoint
-// and the EC2 instance metadata service (IMDSv2), plus an external credential_process.
+// and the EC2 instance metadata service (IMDSv2).
 #pragma once
 
 #include <optional>
@@ -17,9 +17,9 @@ std::optional<Credentials> container_credentials(const AwsOptions& opts, std::st
 // IMDS failures as "no credentials here" too).
 std::optional<Credentials> instance_credentials(const AwsOptions& opts, std::string& why);
 
-// Runs `command` through /bin/sh and reads the credential_process JSON (Version 1) it prints.
-// stderr is left alone so interactive helpers can prompt. Throws CredentialError naming
-// `profile`, never quoting the output.
-Credentials process_credentials(const std::string& command, const std::string& profile);
+// True when AWS_CONTAINER_CREDENTIALS_FULL_URI may be fetched: https anywhere; plain http only
+// to a loopback IP literal, `localhost`, or the ECS (169.254.170.2) and EKS Pod Identity
+// (169.254.170.23, fd00:ec2::23) agents -- botocore's list.
+bool container_url_allowed(const std::string& url);
 
 }  // namespace tide::aws

@@ -11,7 +11,9 @@
 
 #include "aws/credential_chain.hpp"
 #include "aws/provider.hpp"
+#include "aws/shared_config.hpp"
 #include "aws/sts.hpp"
+#include "aws/text.hpp"
 #include "tide/aws/sigv4.hpp"
 #include "tide/error.hpp"
 
@@ -25,6 +27,10 @@ bool looks_like_region(const std::string& r) {
              r.begin(), r.end(),
              [](unsigned char c) { return std::islower(c) || std::isdigit(c) || c == '-'; }) &&
          r.find('-') != std::string::npos;
+}
+
+bool expired(const Credentials& c, TimePoint now) {
+  return c.expiration && *c.expiration <= now;
 }
 
 }  // namespace
@@ -50,10 +56,19 @@ std::string resolve_region(const IamTarget& target) {
   if (!target.region.empty()) return target.region;
   if (std::string r = env("AWS_REGION"); !r.empty()) return r;
   if (std::string r = env("AWS_DEFAULT_REGION"); !r.empty()) return r;
+  try {
+    SharedConfig cfg = SharedConfig::load();
+    if (std::string r = ini_get(cfg.merged(selected_profile(target.profile)), "region");
+        !r.empty()) {
+      return r;
+    }
+  } catch (const CredentialError& e) {
+    throw usage_error(std::string("cannot read the AWS region: ") + e.what());
+  }
   if (std::string r = region_from_rds_host(target.host); !r.empty()) return r;
   throw usage_error("cannot tell the AWS region for IAM authentication to host '" + target.host +
-                    "': set `region:` in the environment's config, or AWS_REGION (the host is "
-                    "not an *.REGION.rds.amazonaws.com name)");
+                    "': set `region:` in the environment's config, AWS_REGION, or `region` in "
+                    "the AWS profile (the host is not an *.REGION.rds.amazonaws.com name)");
 }
 
 std::string rds_auth_token(const std::string& host, int port, const std::string& user,
@@ -62,7 +77,11 @@ std::string rds_auth_token(const std::string& host, int port, const std::string&
   req.method = "GET";
   req.path = "/";
   req.query = {{"Action", "connect"}, {"DBUser", user}};
-  req.headers = {{"host", host + ":" + std::to_string(port)}};
+  // The signed Host is what botocore derives from https://HOST:PORT: lower-cased, and without
+  // the scheme's default port. The token itself keeps the host as given.
+  std::string signed_host = lower(host);
+  if (port != 443) signed_host += ":" + std::to_string(port);
+  req.headers = {{"host", signed_host}};
   return host + ":" + std::to_string(port) + "/?" +
          sigv4::presign_query(req, creds, {region, "rds-db"}, now, 900);
 }
@@ -122,6 +141,19 @@ std::string RdsTokenProvider::token() {
   if (!impl_->creds || expires_within(*impl_->creds, now, kRefreshWindow)) {
     if (impl_->creds) spdlog::debug("aws: credentials expire soon, refreshing");
     impl_->creds = impl_->fetch();
+    if (expired(*impl_->creds, now)) {  // botocore refreshes once, then refuses
+      spdlog::debug("aws: credentials from {} expired at {}; fetching them again",
+                    impl_->creds->source, format_iso8601(*impl_->creds->expiration));
+      impl_->creds = impl_->fetch();
+      if (expired(*impl_->creds, now)) {
+        Credentials stale = *impl_->creds;
+        impl_->creds.reset();
+        throw usage_error("AWS credentials from " + stale.source + " expired at " +
+                          format_iso8601(*stale.expiration) +
+                          " and are still expired after a refresh: no IAM token is signed with "
+                          "them. Renew them at their source (docs/iam.md, troubleshooting)");
+      }
+    }
     if (!impl_->target.role_arn.empty()) {  // the chain logs its own; this is the role on top
       spdlog::debug("aws: credentials from {}{}", impl_->creds->source,
                     impl_->creds->expiration

@@ -4,23 +4,29 @@
 
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace tide::aws {
 
 using IniSection = std::map<std::string, std::string>;
-using IniFile = std::map<std::string, IniSection>;
+using IniFile = std::vector<std::pair<std::string, IniSection>>;  // sections in file order
 
-// A lenient INI reader like Python's RawConfigParser: `#`/`;` comment lines, `key = value`
-// or `key: value`, keys lower-cased, indented lines continue a value (nested sections such as
-// `s3 =` are kept as one value). Later duplicates win.
-IniFile parse_ini(const std::string& text);
+// An INI reader that accepts what botocore's (Python's strict RawConfigParser) accepts: `#`/`;`
+// comment lines, `key = value` or `key: value`, keys lower-cased, indented lines continue a
+// value (nested sections such as `s3 =` are kept as one value). Like botocore, it refuses a
+// duplicate section, a duplicate key within a section, a key before any section and a line
+// that is not `key = value`: CredentialError naming `origin` (the file) and the line.
+IniFile parse_ini(const std::string& text, const std::string& origin);
 
 class SharedConfig {
  public:
   // AWS_CONFIG_FILE or ~/.aws/config; AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials.
   // Missing files are empty; an unreadable existing file is an error.
   static SharedConfig load();
-  static SharedConfig from_text(const std::string& config, const std::string& credentials);
+  static SharedConfig from_text(const std::string& config, const std::string& credentials,
+                                const std::string& config_origin = "config file",
+                                const std::string& credentials_origin = "credentials file");
 
   // The profile's keys from the config file, or nullptr.
   const IniSection* config_profile(const std::string& name) const;
@@ -37,6 +43,10 @@ class SharedConfig {
   std::map<std::string, IniSection> config_;
   std::map<std::string, IniSection> credentials_;
 };
+
+// The profile in use: `explicit_profile` (aws_profile:), else AWS_DEFAULT_PROFILE, else
+// AWS_PROFILE (botocore reads them in that order), else "default".
+std::string selected_profile(const std::string& explicit_profile);
 
 // Value of `key` in `section`, or "".
 std::string ini_get(const IniSection& section, const std::string& key);

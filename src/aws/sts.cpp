@@ -3,11 +3,13 @@
 // elements is enough; anything unexpected is reported as malformed, never echoed.
 #include "aws/sts.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <optional>
 
 #include "aws/http.hpp"
 #include "aws/provider.hpp"
+#include "aws/retry.hpp"
 #include "aws/text.hpp"
 #include "tide/aws/sigv4.hpp"
 
@@ -67,6 +69,36 @@ std::optional<std::string> element(const std::string& xml, const std::string& na
   return std::nullopt;
 }
 
+// Whether an STS answer is worth another try, by botocore's standard retry rules: HTTP
+// 500/502/503/504, a throttling code, a transient code, or STS's modelled retryable error.
+bool sts_transient(long status, const std::string& body) {
+  if (status == 500 || status == 502 || status == 503 || status == 504) return true;
+  auto err = body.find("<Error>");
+  if (err == std::string::npos) return false;
+  std::string code = trim(element(body, "Code", err).value_or(""));
+  static const char* const kRetryable[] = {"Throttling",
+                                           "ThrottlingException",
+                                           "ThrottledException",
+                                           "RequestThrottledException",
+                                           "TooManyRequestsException",
+                                           "ProvisionedThroughputExceededException",
+                                           "TransactionInProgressException",
+                                           "RequestLimitExceeded",
+                                           "BandwidthLimitExceeded",
+                                           "LimitExceededException",
+                                           "RequestThrottled",
+                                           "SlowDown",
+                                           "PriorRequestNotComplete",
+                                           "EC2ThrottledException",
+                                           "RequestTimeout",
+                                           "RequestTimeoutException",
+                                           "IDPCommunicationError"};
+  for (const char* c : kRetryable) {
+    if (code == c) return true;
+  }
+  return false;
+}
+
 // "host[:port]" as it goes on the wire (default ports dropped, as curl does).
 std::string authority(const std::string& url) {
   auto scheme_end = url.find("://");
@@ -123,22 +155,36 @@ Credentials call(const char* action, sigv4::Params params, const Credentials* si
   sreq.headers = {{"Host", authority(url)},
                   {"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
   sreq.body = form(params);
-  if (signer) {
-    sreq = sigv4::sign_headers(sreq, *signer, {region, "sts"}, opts.clock());
-  }
-  HttpRequest req;
-  req.method = "POST";
-  req.url = url;
-  req.headers = sreq.headers;
-  req.body = sreq.body;
-  req.timeouts = opts.sts;
-  HttpResponse resp;
-  try {
-    resp = http_send(req);
-  } catch (const HttpError& e) {
-    throw CredentialError(std::string("STS ") + action + ": " + e.what());
-  }
-  return parse_sts_response(resp.status, resp.body, action);
+  const std::string prefix = std::string("STS ") + action;
+  return with_retries<Credentials>(
+      opts.sts_retry, opts, prefix, [&](std::chrono::milliseconds left) {
+        HttpRequest req;
+        req.method = "POST";
+        req.url = url;
+        // Signed again for every attempt, as botocore does: the signature carries the time.
+        req.headers =
+            signer ? sigv4::sign_headers(sreq, *signer, {region, "sts"}, opts.clock()).headers
+                   : sreq.headers;
+        req.body = sreq.body;
+        req.timeouts = opts.sts;
+        req.timeouts.total =
+            std::max(std::chrono::milliseconds(1), std::min(req.timeouts.total, left));
+        req.timeouts.connect = std::min(req.timeouts.connect, req.timeouts.total);
+        HttpResponse resp;
+        try {
+          resp = http_send(req);
+        } catch (const HttpError& e) {
+          return Attempt<Credentials>::retryable(e.what());
+        }
+        try {
+          return Attempt<Credentials>::done(parse_sts_response(resp.status, resp.body, action));
+        } catch (const CredentialError& e) {
+          std::string why = e.what();
+          if (why.rfind(prefix + ": ", 0) == 0) why.erase(0, prefix.size() + 2);
+          return sts_transient(resp.status, resp.body) ? Attempt<Credentials>::retryable(why)
+                                                       : Attempt<Credentials>::fatal(why);
+        }
+      });
 }
 
 }  // namespace

@@ -4,9 +4,10 @@
 
 #include <fmt/format.h>
 
+#include "completion.hpp"
+#include "tide/build_info.hpp"
 #include "tide/error.hpp"
 #include "tide/suggest.hpp"
-#include "tide/version.hpp"
 
 namespace tide::cli {
 namespace {
@@ -17,8 +18,9 @@ using AddCommand = void (*)(CLI::App& app, GlobalOptions& g, int& exit_code);
 
 // Every command, in the order `tide help` lists them. A new command is one line here.
 const AddCommand kCommands[] = {
-    add_new,      add_status, add_up,    add_contract, add_down, add_validate,
-    add_baseline, add_repair, add_token, add_lint,     add_help,
+    add_new,        add_status, add_up,    add_contract, add_down, add_validate,
+    add_baseline,   add_repair, add_token, add_lint,     add_help,
+    add_completion,  // walks this table's commands when it runs
 };
 
 // Words users bring from other tools, and the tide command that does that.
@@ -124,7 +126,7 @@ void build_cli(CLI::App& app, GlobalOptions& g, int& exit_code) {
   app.fallthrough();  // global flags work after the command too: `tide up -e prod`
   app.option_defaults()->group(kGlobalGroup);
   app.set_help_flag("-h,--help", "Print this help and exit (tide help CMD: a command's)");
-  app.set_version_flag("--version", std::string("tide ") + tide::kVersion);
+  app.set_version_flag("--version", [] { return tide::version_text(tide::build_info()); });
   app.add_option("--config", g.config_path, "Config file (default: ./tide.yaml when present)")
       ->type_name("PATH");
   app.add_option("-e,--env", g.env,

@@ -118,15 +118,22 @@ ConnectionSpec connection_spec(const Environment* env, const std::string& url,
   if (env && env->auth == "iam") {
     const std::string where = fmt::format("environment '{}'", env->name);
     spec.iam = true;
-    const std::string sslmode = spec.get("sslmode");
-    if (sslmode.empty()) set_param(spec, "sslmode", "verify-full");
-    if (sslmode == "disable" || sslmode == "allow") {
+    // The mode libpq would use: the URL/config's, else PGSSLMODE, else tide's verify-full.
+    // Any mode that may fall back to cleartext (prefer included) is refused.
+    std::string sslmode = spec.get("sslmode");
+    std::string setting = "sslmode";
+    if (auto v = vars("PGSSLMODE"); sslmode.empty() && v && !v->empty()) {
+      sslmode = *v;
+      setting = "PGSSLMODE";
+    }
+    if (sslmode == "disable" || sslmode == "allow" || sslmode == "prefer") {
       throw usage_error(
-          fmt::format("{}: auth: iam refuses to send an IAM token with sslmode={}: "
+          fmt::format("{}: auth: iam refuses to send an IAM token with {}={}: "
                       "the token must only travel over TLS (use verify-full with "
                       "the RDS CA bundle)",
-                      where, sslmode));
+                      where, setting, sslmode));
     }
+    set_param(spec, "sslmode", sslmode.empty() ? "verify-full" : sslmode);
     spec.iam_target.host = spec.get("host");
     spec.iam_target.user = spec.get("user");
     const std::string port = spec.get("port");

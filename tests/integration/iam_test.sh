@@ -36,6 +36,7 @@ cleanup() {
   [ -n "$FAKE_PID" ] && kill "$FAKE_PID" 2>/dev/null
   rm -f "$PAM_FILE"
   "$TIDE_SOURCE_DIR/scripts/pg" stop "$T/pg" || true
+  [ -d "$T/pg_plain" ] && { "$TIDE_SOURCE_DIR/scripts/pg" stop "$T/pg_plain" || true; }
   rm -rf "$T" "${WORK:-}"
 }
 trap cleanup EXIT
@@ -268,6 +269,47 @@ equals "$(verifier_lines)" "$before" "no token reached the server"
 write_config "sslmode: require"
 expect 0 up
 equals "$(state_of 0001)" applied
+
+iam_scenario "sslmode prefer (tide.yaml, PGSSLMODE, ?sslmode=) never sends a token to a server with ssl=off"
+env_keys session
+# A second server without TLS whose pg_hba would take the token in clear over plain TCP.
+printf '%s\n' "local all all trust" "host all migrator 127.0.0.1/32 pam pamservice=$PAM_SERVICE" \
+  >"$T/pg_hba_plain.conf"
+chmod 644 "$T/pg_hba_plain.conf"
+PLAIN_PORT=$(PG_EXTRA_OPTS="-c ssl=off -c hba_file=$T/pg_hba_plain.conf" \
+  "$TIDE_SOURCE_DIR/scripts/pg" start "$T/pg_plain" | sed -n 's/.*PGPORT=\([0-9]*\).*/\1/p')
+[ -n "$PLAIN_PORT" ] || fail "the ssl=off server did not start"
+psql -X -q -h "$T/pg_plain" -p "$PLAIN_PORT" -d postgres -c "CREATE ROLE migrator LOGIN" >/dev/null
+before=$(verifier_lines)
+plain_config() {  # plain_config [SSLMODE LINE] [URL QUERY]
+  cat >tide.yaml <<YAML
+environments:
+  aws:
+    url: postgres://migrator@127.0.0.1:$PLAIN_PORT/postgres${2:-}
+    auth: iam
+    region: us-east-1
+    ${1:-}
+YAML
+}
+plain_config "sslmode: prefer"
+expect 2 up
+contains "$ERR" "refuses to send an IAM token"
+contains "$ERR" "sslmode=prefer"
+plain_config "" "?sslmode=prefer"
+expect 2 up
+contains "$ERR" "sslmode=prefer"
+plain_config
+for mode in prefer allow disable; do
+  PGSSLMODE=$mode expect 2 up
+  contains "$ERR" "refuses to send an IAM token"
+  contains "$ERR" "PGSSLMODE=$mode"
+done
+PGSSLMODE=prefer expect 2 token
+contains "$ERR" "PGSSLMODE=prefer"
+equals "$(verifier_lines)" "$before" "no token reached either server"
+plain_config "sslmode: require"  # TLS required: the ssl=off server fails the handshake first
+expect 2 up
+equals "$(verifier_lines)" "$before" "no token reached either server"
 
 iam_scenario "no credentials anywhere: exit 2 naming the providers tried"
 expect 2 up

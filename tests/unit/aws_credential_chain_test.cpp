@@ -21,6 +21,11 @@ AwsOptions fast_options() {
   AwsOptions o;
   o.sts = {std::chrono::milliseconds(300), std::chrono::milliseconds(800)};
   o.metadata = {std::chrono::milliseconds(300), std::chrono::milliseconds(800)};
+  // Retries keep their attempts but wait no real time, within a budget that keeps the timeout
+  // tests below their bounds.
+  o.sleep = [](std::chrono::milliseconds) {};
+  o.jitter = [] { return 0.0; };
+  o.sts_retry.budget = o.metadata_retry.budget = std::chrono::milliseconds(1500);
   return o;
 }
 
@@ -281,5 +286,52 @@ TEST_CASE("chain: nothing configured names every provider tried", "[aws][chain]"
   SECTION("an SSO profile gets the credential_process recipe") {
     env.write("config", "[profile sso]\nsso_session = corp\nsso_account_id = 1\n");
     CHECK_THAT(resolve_error("sso"), Catch::Contains("export-credentials --profile sso"));
+  }
+}
+
+TEST_CASE("chain: profile and token variables, case by case as botocore", "[aws][chain]") {
+  AwsEnv env;
+  env.write("credentials",
+            "[a]\naws_access_key_id = AKIAA\naws_secret_access_key = sa\n"
+            "[b]\naws_access_key_id = AKIAB\naws_secret_access_key = sb\n"
+            "aws_session_token = session-b\naws_security_token = security-b\n");
+  SECTION("AWS_DEFAULT_PROFILE wins over AWS_PROFILE") {
+    env.set("AWS_PROFILE", "a");
+    env.set("AWS_DEFAULT_PROFILE", "b");
+    CHECK(resolve().access_key_id == "AKIAB");
+  }
+  SECTION("aws_security_token wins over aws_session_token") {
+    CHECK(resolve("b").session_token == "security-b");
+  }
+  SECTION("a named profile that does not exist is an error even with env keys") {
+    env.set("AWS_PROFILE", "nosuch");
+    env.set("AWS_ACCESS_KEY_ID", "AKIAENV");
+    env.set("AWS_SECRET_ACCESS_KEY", kSecret);
+    CHECK_THAT(resolve_error(), Catch::Contains("profile 'nosuch' not found"));
+    env.set("AWS_PROFILE", "default");  // named, so it must exist, "default" too
+    CHECK_THAT(resolve_error(), Catch::Contains("profile 'default' not found"));
+    env.unset("AWS_PROFILE");  // not named: a missing default is fine
+    CHECK(resolve().access_key_id == "AKIAENV");
+  }
+  SECTION("AWS_SECURITY_TOKEN wins over AWS_SESSION_TOKEN") {
+    env.set("AWS_ACCESS_KEY_ID", "AKIAENV");
+    env.set("AWS_SECRET_ACCESS_KEY", kSecret);
+    env.set("AWS_SESSION_TOKEN", "env-session");
+    env.set("AWS_SECURITY_TOKEN", "env-security");
+    CHECK(resolve().session_token == "env-security");
+  }
+  SECTION("credential_process in the credentials file is honoured") {
+    std::string ok = env.write("ok.sh",
+                               "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"AKIAPROC\", "
+                               "\"SecretAccessKey\": \"procSecretValue\"}'\n",
+                               true);
+    env.write("credentials", "[p]\ncredential_process = " + ok + "\n");
+    CHECK(resolve("p").access_key_id == "AKIAPROC");
+  }
+  SECTION("a duplicate section is an error naming the file, never a mix of two sections") {
+    env.write("credentials",
+              "[default]\naws_access_key_id = AKIAONE\n[default]\naws_secret_access_key = two\n");
+    CHECK_THAT(resolve_error(), Catch::Contains(env.path("credentials")) &&
+                                    Catch::Contains("duplicate section [default]"));
   }
 }

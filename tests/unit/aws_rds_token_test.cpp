@@ -38,6 +38,13 @@ TEST_CASE("rds token: byte-identical to botocore", "[aws][token]") {
        "IQoJb3JpZ2luX2VjE+/=//////////wEaCXVzLWVhc3QtMSJHMEUCIQD+example==", "20240229T235959Z"},
       {"db.example.internal", 6543, "app user@x+y", "eu-central-2", "AKIAOTHER",
        "s3cr3t/with+plus=", "tok en&=", "20251231T000001Z"},
+      // botocore signs the lower-cased host and leaves out the default port 443
+      {"MyDB.Cluster-ABC123.US-EAST-1.rds.amazonaws.com", 5432, "migrator", "us-east-1",
+       "AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "", "20150830T123600Z"},
+      {"mydb.cluster-abc123.us-east-1.rds.amazonaws.com", 443, "migrator", "us-east-1",
+       "AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "", "20150830T123600Z"},
+      {"Proxy.Example.COM", 443, "Migrator", "eu-west-1", "AKIDEXAMPLE", "secret", "t",
+       "20150830T123600Z"},
   };
   for (const auto& c : cases) {
     std::string cmd = testing::python() + " " + testing::source_dir() +
@@ -99,6 +106,20 @@ TEST_CASE("rds token: region resolution order", "[aws][region]") {
   env.unset("AWS_REGION");
   env.unset("AWS_DEFAULT_REGION");
   t.region.clear();
+  SECTION("the profile's region comes after the env vars and before the host") {
+    env.write("config", "[default]\nregion = ap-south-1\n[profile dev]\nregion = eu-north-1\n");
+    CHECK(resolve_region(t) == "ap-south-1");
+    env.set("AWS_PROFILE", "dev");
+    CHECK(resolve_region(t) == "eu-north-1");
+    t.profile = "default";  // aws_profile: in tide.yaml names the profile
+    CHECK(resolve_region(t) == "ap-south-1");
+    env.set("AWS_DEFAULT_REGION", "us-west-2");
+    CHECK(resolve_region(t) == "us-west-2");
+    env.unset("AWS_DEFAULT_REGION");
+    env.unset("AWS_PROFILE");
+    env.write("config", "");
+    t.profile.clear();
+  }
   t.host = "127.0.0.1";
   try {
     resolve_region(t);

@@ -68,3 +68,47 @@ TEST_CASE("sts: redact replaces secrets", "[aws]") {
   CHECK(redact("h:5432/?Action=connect&X-Amz-Security-Token=abc%2F&X-Amz-Signature=0f9e", {}) ==
         "h:5432/?Action=connect&X-Amz-Security-Token=<redacted>&X-Amz-Signature=<redacted>");
 }
+
+TEST_CASE("sts: transient errors are retried like botocore's standard mode", "[aws][sts][retry]") {
+  testing::AwsEnv env;
+  testing::FakeAws fake({"--sts-fail", "1"});
+  env.set("AWS_ENDPOINT_URL_STS", fake.url());
+  std::vector<std::chrono::milliseconds> waits;
+  AwsOptions o;
+  o.sleep = [&](std::chrono::milliseconds d) { waits.push_back(d); };
+  o.sts = {std::chrono::milliseconds(300), std::chrono::milliseconds(800)};
+  RoleRequest role{"arn:aws:iam::1:role/r", "s", "", 0};
+
+  CHECK(assume_role_with_web_identity("tok", role, "us-east-1", o).access_key_id ==
+        "ASIAFAKE00000001");
+  CHECK(waits.size() == 1);
+
+  SECTION("Throttling (HTTP 400) once, then success") {
+    fake.control("sts_fail=1&fail_with=throttle");
+    CHECK(assume_role_with_web_identity("tok", role, "us-east-1", o).access_key_id ==
+          "ASIAFAKE00000002");
+  }
+  SECTION("always throttled: 3 attempts, then the error names the code") {
+    fake.control("sts=throttle");
+    waits.clear();
+    CHECK_THROWS_WITH(assume_role_with_web_identity("tok", role, "us-east-1", o),
+                      Catch::Contains("Throttling") && Catch::Contains("3 attempts"));
+    CHECK(waits.size() == 2);
+  }
+  SECTION("AccessDenied is not retried") {
+    fake.control("sts=error");
+    waits.clear();
+    CHECK_THROWS_WITH(assume_role_with_web_identity("tok", role, "us-east-1", o),
+                      Catch::Contains("AccessDenied") && !Catch::Contains("attempts"));
+    CHECK(waits.empty());
+  }
+  SECTION("a hanging or black-holed STS is bounded by the timeouts") {
+    for (const char* mode : {"sts=hang", "sts=blackhole"}) {
+      fake.control(mode);
+      auto start = std::chrono::steady_clock::now();
+      CHECK_THROWS_WITH(assume_role_with_web_identity("tok", role, "us-east-1", o),
+                        Catch::Contains("timed out"));
+      CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+    }
+  }
+}

@@ -120,3 +120,64 @@ TEST_CASE("token provider: CircleCI OIDC token goes straight to the role", "[aws
     }
   }
 }
+
+namespace {
+
+std::string token_error(RdsTokenProvider& provider) {
+  try {
+    provider.token();
+  } catch (const tide::Error& e) {
+    CHECK(e.code() == tide::ExitCode::kUsage);
+    return e.what();
+  }
+  FAIL("expected token() to throw");
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("token provider: expired credentials never sign a token", "[aws][provider][expired]") {
+  AwsEnv env;
+  IamTarget t = target();
+  t.role_arn.clear();
+
+  SECTION("env keys with AWS_CREDENTIAL_EXPIRATION in the past") {
+    env.set("AWS_ACCESS_KEY_ID", "AKIAENV");
+    env.set("AWS_SECRET_ACCESS_KEY", "envSecretKeyValue");
+    env.set("AWS_CREDENTIAL_EXPIRATION", "2020-01-01T00:00:00Z");
+    RdsTokenProvider provider(t);
+    std::string e = token_error(provider);
+    CHECK_THAT(e, Catch::Contains("environment variables") && Catch::Contains("expired") &&
+                      Catch::Contains("2020-01-01T00:00:00Z") && !Catch::Contains("X-Amz"));
+  }
+  SECTION("credential_process printing a past Expiration") {
+    std::string cmd = env.write("old.sh",
+                                "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"AKIAP\", "
+                                "\"SecretAccessKey\": \"procSecretValue\", \"Expiration\": "
+                                "\"2020-01-01T00:00:00Z\"}'\n",
+                                true);
+    env.write("config", "[profile old]\ncredential_process = " + cmd + "\n");
+    t.profile = "old";
+    RdsTokenProvider provider(t);
+    CHECK_THAT(token_error(provider),
+               Catch::Contains("credential_process (profile old)") && Catch::Contains("expired"));
+  }
+  SECTION("STS handing out expired credentials: refreshed once, then an error") {
+    FakeAws fake({"--expired-first", "5"});
+    env.set("AWS_ENDPOINT_URL_STS", fake.url());
+    env.set("AWS_ACCESS_KEY_ID", "AKIABASEUSER");
+    env.set("AWS_SECRET_ACCESS_KEY", "baseSecretKeyValue");
+    RdsTokenProvider provider(target());
+    CHECK_THAT(token_error(provider), Catch::Contains("role/migrator") &&
+                                          Catch::Contains("still expired after a refresh"));
+    CHECK(count(fake.log(), "\"action\"") == 2);
+  }
+  SECTION("STS handing out one expired set: the refresh fixes it") {
+    FakeAws fake({"--expired-first", "1"});
+    env.set("AWS_ENDPOINT_URL_STS", fake.url());
+    env.set("AWS_ACCESS_KEY_ID", "AKIABASEUSER");
+    env.set("AWS_SECRET_ACCESS_KEY", "baseSecretKeyValue");
+    RdsTokenProvider provider(target());
+    CHECK_THAT(provider.token(), Catch::Contains("ASIAFAKE00000002"));
+  }
+}

@@ -26,12 +26,28 @@ struct HttpTimeouts {
   std::chrono::milliseconds total{2000};
 };
 
+// How often and how long a call to STS or a metadata endpoint is retried after a transient
+// failure: botocore's standard retry mode (3 attempts in all, waits of rand(0,1) * 2^n seconds,
+// at most 20 s each), plus a bound on the whole exchange.
+struct RetryPolicy {
+  int max_attempts = 3;
+  std::chrono::milliseconds max_backoff{20000};
+  std::chrono::milliseconds budget{60000};  // no attempt starts, no wait ends, after this
+};
+
 // Knobs for the provider chain; the defaults are what a real run uses, tests shorten them.
 struct AwsOptions {
   Clock clock = [] { return std::chrono::system_clock::now(); };
   HttpTimeouts sts{std::chrono::milliseconds(5000), std::chrono::milliseconds(30000)};
   HttpTimeouts metadata{};  // ECS and IMDS, like botocore's 1 s metadata timeout (+1 s transfer)
-  int metadata_attempts = 1;
+  RetryPolicy sts_retry{};
+  RetryPolicy metadata_retry{3, std::chrono::milliseconds(4000), std::chrono::milliseconds(10000)};
+  // How long a credential_process may run before it is killed (TIDE_CREDENTIAL_PROCESS_TIMEOUT
+  // overrides it).
+  std::chrono::milliseconds process_timeout{60000};
+  // The waits between retries and their jitter in [0, 1]; tests inject both.
+  std::function<void(std::chrono::milliseconds)> sleep;  // empty: really sleep
+  std::function<double()> jitter;                        // empty: uniformly random
 };
 
 // Temporary credentials are refreshed when less than this remains: an RDS token lives 900 s,

@@ -1,0 +1,201 @@
+// The bash, zsh and fish scripts for `tide completion`, rendered from describe_cli()'s walk.
+// One level of subcommands (tide's shape); the root's flags complete after a command too,
+// since the parser accepts them there (fallthrough).
+#include <fmt/format.h>
+
+#include <set>
+
+#include "completion.hpp"
+
+namespace tide::cli {
+
+namespace {
+
+std::string join(const std::vector<std::string>& items, const std::string& sep) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : sep) + item;
+  return out;
+}
+
+// The flags that complete for `cmd`: its own, then the root's it does not redefine.
+std::vector<CompletionFlag> flags_for(const CompletionCommand& cmd, const CompletionCommand& root) {
+  std::vector<CompletionFlag> flags = cmd.flags;
+  if (&cmd == &root) return flags;
+  std::set<std::string> taken;
+  for (const auto& f : flags) taken.insert(f.names.begin(), f.names.end());
+  for (const auto& f : root.flags) {
+    bool clash = false;
+    for (const auto& n : f.names) clash = clash || taken.count(n) > 0;
+    if (!clash) flags.push_back(f);
+  }
+  return flags;
+}
+
+std::vector<std::string> flag_words(const CompletionCommand& cmd, const CompletionCommand& root) {
+  std::vector<std::string> words;
+  for (const auto& f : flags_for(cmd, root))
+    words.insert(words.end(), f.names.begin(), f.names.end());
+  return words;
+}
+
+// What completes a word that is not a flag: the commands at the root, else the argument's choices.
+std::vector<std::string> argument_words(const CompletionCommand& cmd,
+                                        const CompletionCommand& root) {
+  std::vector<std::string> words = cmd.argument_choices;
+  if (&cmd == &root) {
+    for (const auto& c : root.commands) words.push_back(c.name);
+  }
+  return words;
+}
+
+// The bash `case "$prev"` arms for the flags of `cmd` that take a value.
+std::string bash_value_cases(const CompletionCommand& cmd, const CompletionCommand& root) {
+  std::string out;
+  for (const auto& f : flags_for(cmd, root)) {
+    if (!f.takes_value) continue;
+    // No choices: no words, so `complete -o default` falls back to file names.
+    out += fmt::format("        {}) COMPREPLY=($(compgen -W \"{}\" -- \"$cur\")); return ;;\n",
+                       join(f.names, "|"), join(f.choices, " "));
+  }
+  return out;
+}
+
+std::string bash_arm(const std::string& pattern, const CompletionCommand& cmd,
+                     const CompletionCommand& root) {
+  return fmt::format(
+      "    {})\n"
+      "      case $prev in\n{}      esac\n"
+      "      if [[ $cur == -* ]]; then words=\"{}\"; else words=\"{}\"; fi ;;\n",
+      pattern, bash_value_cases(cmd, root), join(flag_words(cmd, root), " "),
+      join(argument_words(cmd, root), " "));
+}
+
+std::string zsh_quote(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\'')
+      out += "'\\''";
+    else if (c == '[' || c == ']' || c == ':' || c == '\\')
+      out += std::string("\\") + c;
+    else
+      out += c;
+  }
+  return out;
+}
+
+std::string zsh_specs(const CompletionCommand& cmd, const CompletionCommand& root) {
+  std::string out;
+  for (const auto& f : flags_for(cmd, root)) {
+    for (const auto& n : f.names) {
+      const bool is_long = n.rfind("--", 0) == 0;
+      const std::string form = !f.takes_value ? "" : is_long ? "=" : "+";
+      std::string value;
+      if (f.takes_value)
+        value = f.choices.empty() ? ":value:_files" : ":value:(" + join(f.choices, " ") + ")";
+      out += fmt::format(" \\\n    '{}{}[{}]{}'", n, form, zsh_quote(f.description), value);
+    }
+  }
+  if (!cmd.argument_choices.empty())
+    out += fmt::format(" \\\n    '1:argument:({})'", join(cmd.argument_choices, " "));
+  return out;
+}
+
+std::string fish_quote(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+std::string fish_flags(const CompletionCommand& cmd, const std::string& condition) {
+  std::string out;
+  for (const auto& f : cmd.flags) {
+    std::string line = "complete -c tide" + condition;
+    for (const auto& n : f.names)
+      line += (n.rfind("--", 0) == 0 ? " -l " + n.substr(2) : " -s " + n.substr(1));
+    if (f.takes_value)
+      line += f.choices.empty() ? " -r -F" : " -x -a " + fish_quote(join(f.choices, " "));
+    out += line + " -d " + fish_quote(f.description) + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string bash_completion(const CompletionCommand& root) {
+  std::vector<std::string> names;
+  for (const auto& c : root.commands) names.push_back(c.name);
+  std::vector<std::string> root_value_flags;
+  for (const auto& f : root.flags)
+    if (f.takes_value)
+      root_value_flags.insert(root_value_flags.end(), f.names.begin(), f.names.end());
+  std::string arms = bash_arm("\"\"", root, root);
+  for (const auto& c : root.commands) arms += bash_arm(c.name, c, root);
+  return fmt::format(
+      "# bash completion for tide, generated by `tide completion bash` from its CLI definition.\n"
+      "# Load it with: source <(tide completion bash)\n"
+      "_tide() {{\n"
+      "  local cur=${{COMP_WORDS[COMP_CWORD]}} prev=${{COMP_WORDS[COMP_CWORD-1]}} cmd='' words='' "
+      "i\n"
+      "  # --flag=value arrives as three words: --flag, =, value\n"
+      "  if [ \"$cur\" = = ]; then cur=''; elif [ \"$prev\" = = ]; then "
+      "prev=${{COMP_WORDS[COMP_CWORD-2]}}; fi\n"
+      "  for ((i = 1; i < COMP_CWORD; i++)); do\n"
+      "    case ${{COMP_WORDS[i]}} in\n"
+      "      {}) ((i++)) ;;\n"
+      "      {}) cmd=${{COMP_WORDS[i]}}; break ;;\n"
+      "    esac\n"
+      "  done\n"
+      "  case $cmd in\n{}  esac\n"
+      "  COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n"
+      "}}\n"
+      "complete -o default -F _tide tide\n",
+      root_value_flags.empty() ? "--" : join(root_value_flags, "|"), join(names, "|"), arms);
+}
+
+std::string zsh_completion(const CompletionCommand& root) {
+  std::string commands;
+  for (const auto& c : root.commands)
+    commands += fmt::format("\n    '{}:{}'", c.name, zsh_quote(c.description));
+  std::string arms;
+  for (const auto& c : root.commands)
+    arms += fmt::format("        {})\n          _arguments -s{} ;;\n", c.name, zsh_specs(c, root));
+  return fmt::format(
+      "#compdef tide\n"
+      "# zsh completion for tide, generated by `tide completion zsh` from its CLI definition.\n"
+      "_tide() {{\n"
+      "  local curcontext=$curcontext state line\n"
+      "  local -a commands=({}\n  )\n"
+      "  _arguments -C -s{} \\\n    '1: :->command' \\\n    '*:: :->argument' && return\n"
+      "  case $state in\n"
+      "    command) _describe -t commands 'tide command' commands ;;\n"
+      "    argument)\n"
+      "      case $line[1] in\n{}      esac ;;\n"
+      "  esac\n"
+      "}}\n"
+      "if [ \"$funcstack[1]\" = _tide ]; then _tide \"$@\"; else compdef _tide tide; fi\n",
+      commands, zsh_specs(root, root), arms);
+}
+
+std::string fish_completion(const CompletionCommand& root) {
+  std::string out =
+      "# fish completion for tide, generated by `tide completion fish` from its CLI definition.\n"
+      "complete -c tide -f\n";
+  out += fish_flags(root, "");
+  for (const auto& c : root.commands) {
+    out += fmt::format("complete -c tide -n __fish_use_subcommand -a {} -d {}\n", c.name,
+                       fish_quote(c.description));
+  }
+  for (const auto& c : root.commands) {
+    const std::string condition = " -n " + fish_quote("__fish_seen_subcommand_from " + c.name);
+    out += fish_flags(c, condition);
+    if (!c.argument_choices.empty())
+      out += "complete -c tide" + condition + " -a " + fish_quote(join(c.argument_choices, " ")) +
+             "\n";
+  }
+  return out;
+}
+
+}  // namespace tide::cli
