@@ -48,6 +48,7 @@ struct Config {
   Millis lock_timeout{5000};
   Millis lock_wait{60000};
   int retries = 5;
+  Millis reconnect_timeout{120000};  // how long to keep reconnecting after a lost connection
   bool out_of_order = false;
   std::string version_format;                     // timestamp | sequential | empty: as the files
   std::string lint = "off";                       // error | warn | off: lint before `up`

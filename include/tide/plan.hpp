@@ -57,6 +57,24 @@ Plan plan_contract(const MigrationSet& files, const std::vector<Record>& records
 // Throws tide::Error (exit 3) when a migration to revert is contracted, has no down or no file.
 Plan plan_down(const MigrationSet& files, const std::vector<Record>& records, const DownOptions& o);
 
+// After a reconnect: the steps of `remaining` that are still to do according to the records
+// as they are now (another runner may have done some meanwhile), backfills resuming from the
+// recorded key. A step recorded done, by anyone, is dropped. Throws tide::Error (exit 3) when
+// a record is `failed`.
+Plan replan(const Plan& remaining, const std::vector<Record>& records);
+
+// A keyed backfill whose table and key are checked against the catalog before the first step
+// (and by --dry-run). Earlier steps of the plan may fix what the catalog lacks today: create the
+// table, add the key column, or make the key unique / NOT NULL / primary; a problem of that kind
+// is then checked only when it can be, inside the transaction of the migration's expand.
+struct BackfillCheck {
+  const Step* step = nullptr;
+  bool may_create_table = false;
+  bool may_add_column = false;
+  bool may_change_keys = false;
+};
+std::vector<BackfillCheck> backfill_checks(const Plan& plan);
+
 // A migration as `tide status` shows it: files ∪ records.
 struct StatusRow {
   Version version;

@@ -4,10 +4,14 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 
 #include "logging.hpp"
+#include "tide/db/preconditions.hpp"
 #include "tide/db/runner.hpp"
 #include "tide/error.hpp"
 #include "tide/log_fields.hpp"
@@ -15,6 +19,43 @@
 
 namespace tide::cli {
 namespace {
+
+// SIGINT / SIGTERM: the run stops after the step or batch under way (the runner asks between
+// them). The handler resets itself, so a second signal stops tide at once (the server rolls
+// back the transaction under way; the record stays what it was).
+volatile std::sig_atomic_t g_signal = 0;
+
+extern "C" void on_stop_signal(int sig) {
+  g_signal = sig;
+  end_progress_line(true);  // async-signal-safe
+  static const char kMessage[] =
+      "tide: stopping after the current step or batch (interrupt again to stop at once)\n";
+  ssize_t ignored = write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+  (void)ignored;
+}
+
+// Catches SIGINT and SIGTERM while it lives; restores the previous handlers after.
+class StopSignals {
+ public:
+  StopSignals() {
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sa.sa_flags = SA_RESETHAND | SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int_);
+    sigaction(SIGTERM, &sa, &old_term_);
+  }
+  ~StopSignals() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+
+ private:
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+};
 
 // Backfill progress: a live line on a terminal (fitted to its width, ended when the backfill
 // is), a log line every 10 s elsewhere, with rows and ms as fields for JSON logs.
@@ -90,8 +131,27 @@ void require_no_problems(const std::vector<Problem>& problems, const std::string
                                      problems.size() == 1 ? "" : "s", list));
 }
 
+// Every precondition the database can answer before the first step (also for --dry-run):
+// keyed backfills whose table no earlier step touches. Throws exit 3 listing each problem.
+void check_preconditions(Target& target, const Plan& plan) {
+  const auto checks = backfill_checks(plan);
+  if (checks.empty()) return;
+  std::vector<std::string> problems;
+  {
+    pqxx::read_transaction tx(target.session().conn());
+    problems = check_up_front(tx, checks);
+  }
+  if (problems.empty()) return;
+  std::string list;
+  for (const auto& p : problems) list += "\n  " + p;
+  throw validation_error(
+      fmt::format("cannot run {}: {} problem{} found before changing anything:{}", plan.command,
+                  problems.size(), problems.size() == 1 ? "" : "s", list));
+}
+
 int apply_plan(const Context& ctx, Target& target, const Plan& plan, const ApplyFlags& f) {
   PlanContext pc{target.session().spec().describe(), ctx.config.lock_timeout, {}};
+  check_preconditions(target, plan);
   if (f.dry_run) {
     pc.locks = lock_notes(ctx, target.session(), plan);
     print(f.format == "json" ? plan_json(plan, pc).dump(2) + "\n" : render_plan_sql(plan, pc));
@@ -102,14 +162,28 @@ int apply_plan(const Context& ctx, Target& target, const Plan& plan, const Apply
   settings.retries = f.retries >= 0 ? f.retries : ctx.config.retries;
   settings.rehearse = f.rehearse;
   settings.on_progress = progress_printer(ctx.progress);
-  settings.on_reconnect = [&target] { target.relock(); };
-  Runner runner(target.session(), target.history(), settings);
-  const RunReport report = runner.run(plan);
+  settings.interrupted = [] { return static_cast<int>(g_signal); };
+  g_signal = 0;
+  RunReport report;
+  {
+    StopSignals signals;
+    Runner runner(target, settings);
+    report = runner.run(plan);
+  }
   end_progress_line(true);
   log_results(report, ctx.global.log_format == "json");
   print(f.format == "json" ? run_json(plan, report, f.rehearse).dump(2) + "\n"
                            : render_run_text(plan, report, f.rehearse, ctx.color));
-  return report.ok() ? 0 : static_cast<int>(ExitCode::kFailed);
+  if (report.interrupted) {
+    spdlog::warn("interrupted: progress saved at {}; rerun `tide {}` to resume", report.stopped_at,
+                 plan.command);
+    return 128 + report.interrupted;
+  }
+  if (report.ok()) return 0;
+  for (const auto& r : report.results) {
+    if (r.precondition) return static_cast<int>(ExitCode::kValidation);
+  }
+  return static_cast<int>(ExitCode::kFailed);
 }
 
 }  // namespace tide::cli

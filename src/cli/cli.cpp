@@ -144,6 +144,9 @@ void build_cli(CLI::App& app, GlobalOptions& g, int& exit_code) {
   app.add_option("--lock-wait", g.lock_wait,
                  "How long to wait for the migration lock (default: 60s)")
       ->type_name("DURATION");
+  app.add_option("--reconnect-timeout", g.reconnect_timeout,
+                 "How long to keep reconnecting after a lost connection (default: 2m)")
+      ->type_name("DURATION");
   app.add_option("--log-format", g.log_format, "Log format on stderr (default: text)")
       ->type_name("FORMAT")
       ->check(CLI::IsMember({"text", "json"}));

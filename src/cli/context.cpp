@@ -61,6 +61,11 @@ Context make_context(const GlobalOptions& g, bool needs_database) {
       throw usage_error(fmt::format("--lock-wait: {}", e));
     ctx.config.lock_wait = *parse_duration(g.lock_wait);
   }
+  if (!g.reconnect_timeout.empty()) {
+    if (const std::string e = duration_error(g.reconnect_timeout); !e.empty())
+      throw usage_error(fmt::format("--reconnect-timeout: {}", e));
+    ctx.config.reconnect_timeout = *parse_duration(g.reconnect_timeout);
+  }
   if (needs_database && (g.url.empty() || !g.env.empty()))
     ctx.env = select_environment(ctx.config, g.env, vars);
   ctx.color = wants_color(g, STDOUT_FILENO);
@@ -104,7 +109,8 @@ ConnectionSpec Context::connection() const {
 }
 
 Target Context::open(TargetMode mode) const {
-  return Target(connection(), table, mode, config.lock_wait);
+  return Target(connection(), table, mode,
+                TargetOptions{config.lock_wait, config.reconnect_timeout});
 }
 
 Version parse_version_arg(const std::string& text, const std::string& flag) {

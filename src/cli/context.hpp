@@ -23,6 +23,7 @@ struct GlobalOptions {
   std::string dir;
   std::string table;
   std::string lock_wait;
+  std::string reconnect_timeout;
   std::string log_format = "text";
   int verbose = 0;
   bool quiet = false;

@@ -250,6 +250,8 @@ Config load_config(const std::string& path, const EnvLookup& env) {
       c.lock_wait = r.duration(v, key);
     else if (key == "retries")
       c.retries = r.integer(v, key, 0, 100);
+    else if (key == "reconnect_timeout")
+      c.reconnect_timeout = r.duration(v, key);
     else if (key == "out_of_order")
       c.out_of_order = r.boolean(v, key);
     else if (key == "version_format")
@@ -283,9 +285,9 @@ Config load_config(const std::string& path, const EnvLookup& env) {
     } else {
       throw r.error(kv.first,
                     fmt::format("unknown key '{}' (known: migrations, table, default_env, "
-                                "lock_timeout, lock_wait, retries, out_of_order, "
-                                "version_format, lint, lint_rules, lint_small_rows, "
-                                "lint_small_size, environments)",
+                                "lock_timeout, lock_wait, retries, reconnect_timeout, "
+                                "out_of_order, version_format, lint, lint_rules, "
+                                "lint_small_rows, lint_small_size, environments)",
                                 key));
     }
   }

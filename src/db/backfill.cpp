@@ -8,6 +8,7 @@
 #include <chrono>
 #include <thread>
 
+#include "tide/db/preconditions.hpp"
 #include "tide/db/runner.hpp"
 #include "tide/error.hpp"
 #include "tide/sql.hpp"
@@ -21,21 +22,6 @@ std::string quote_qualified(const std::string& name) {
   const size_t dot = name.find('.');
   if (dot == std::string::npos) return quote_ident(name);
   return quote_ident(name.substr(0, dot)) + "." + quote_ident(name.substr(dot + 1));
-}
-
-std::string primary_key_column(pqxx::transaction_base& tx, const Section& section) {
-  const auto rows = tx.exec_params(
-      "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
-      "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = to_regclass($1) AND i.indisprimary",
-      quote_qualified(section.table));
-  if (rows.size() != 1) {
-    throw validation_error(fmt::format(
-        "backfill at line {}: table {} has {} as primary key; name the column to walk with "
-        "key:COLUMN "
-        "(it must be unique and indexed)",
-        section.line, section.table, rows.empty() ? "no single column" : "several columns"));
-  }
-  return rows[0][0].as<std::string>();
 }
 
 long long estimated_rows(pqxx::transaction_base& tx, const std::string& table) {
@@ -63,7 +49,9 @@ StepResult Runner::run_backfill(const Step& s) {
     std::string key, bounds_first, bounds_next;
     if (sec.keyed()) {
       transact([&](pqxx::transaction_base& tx) {
-        key = quote_ident(sec.key.empty() ? primary_key_column(tx, sec) : sec.key);
+        const BackfillKey found = backfill_key(tx, s);
+        if (!found.problem.empty()) throw validation_error(found.problem);
+        key = quote_ident(found.column);
         progress.estimated_total = estimated_rows(tx, sec.table);
       });
       const std::string table = quote_qualified(sec.table);
@@ -83,7 +71,11 @@ StepResult Runner::run_backfill(const Step& s) {
     long long changed = 0;
     // One batch in `tx`; false when there is nothing left to do.
     auto run_batch = [&](pqxx::transaction_base& tx) {
-      for (const auto& set : timeout_settings(sec, settings_.lock_timeout, true)) tx.exec(set);
+      std::string settings = target_.guard_sql();
+      for (const auto& set : timeout_settings(sec, settings_.lock_timeout, true)) {
+        settings += ";\n" + set;
+      }
+      tx.exec(settings);
       if (sec.keyed()) {
         const auto b = last_key ? tx.exec_params(bounds_next, *last_key) : tx.exec(bounds_first);
         if (b[0][0].is_null()) return false;
@@ -104,40 +96,15 @@ StepResult Runner::run_backfill(const Step& s) {
                              rows + changed);
       return true;
     };
-    int reconnects = 0;
     while (true) {
       bool finished = false;
-      try {
-        int attempts = 0;
-        with_retries(s, attempts, [&] {
-          changed = 0;
-          batch_last.clear();
-          transact([&](pqxx::transaction_base& tx) { finished = !run_batch(tx); });
-        });
-        r.attempts = std::max(r.attempts, attempts);
-      } catch (const std::exception& e) {
-        if (!is_reconnectable(e) || settings_.rehearse ||
-            reconnects >= std::max(settings_.retries, 1))
-          throw;
-        ++reconnects;
-        spdlog::warn(
-            "{} backfill: connection lost or server read-only ({}); reconnecting (try {} of {})",
-            m.filename, statement_error(m, current, e), reconnects, std::max(settings_.retries, 1));
-        std::this_thread::sleep_for(settings_.retry_base * reconnects);
-        session_.reconnect();
-        history_.prepare(session_.conn());
-        if (settings_.on_reconnect) settings_.on_reconnect();
-        // The record is the truth: the last batch may or may not have committed.
-        transact([&](pqxx::transaction_base& tx) {
-          for (const Record& rec : history_.load(tx)) {
-            if (rec.version == m.version) {
-              last_key = rec.backfill_last_key;
-              rows = rec.backfill_rows;
-            }
-          }
-        });
-        continue;
-      }
+      int attempts = 0;
+      with_retries(s, attempts, [&] {
+        changed = 0;
+        batch_last.clear();
+        transact([&](pqxx::transaction_base& tx) { finished = !run_batch(tx); });
+      });
+      r.attempts = std::max(r.attempts, attempts);
       if (finished) break;
       rows += changed;
       if (sec.keyed()) last_key = batch_last;
@@ -147,6 +114,14 @@ StepResult Runner::run_backfill(const Step& s) {
       progress.last_key = last_key.value_or("");
       progress.elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
       if (settings_.on_progress) settings_.on_progress(progress);
+      if (settings_.interrupted && settings_.interrupted()) {
+        r.outcome = StepResult::Outcome::kInterrupted;
+        r.rows = rows;
+        r.error = fmt::format("{} backfill after {} rows{}", m.filename, rows,
+                              last_key ? " (key " + *last_key + ")" : "");
+        r.ms = std::chrono::duration_cast<Millis>(Clock::now() - start).count();
+        return r;
+      }
       if (sec.batch_sleep.count() > 0) std::this_thread::sleep_for(sec.batch_sleep);
     }
     r.rows = rows;
@@ -160,9 +135,17 @@ StepResult Runner::run_backfill(const Step& s) {
     progress.done = true;
     progress.elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
     if (settings_.on_progress) settings_.on_progress(progress);
-  } catch (const Error&) {
-    throw;
+  } catch (const Error& e) {
+    r.outcome = StepResult::Outcome::kFailed;
+    r.error = e.what();
+    r.precondition = e.code() == ExitCode::kValidation;
   } catch (const std::exception& e) {
+    if (Target::is_guard_error(e)) throw target_.session_moved();
+    // The record is the truth after a lost connection: the batch committed with its progress
+    // or not at all, and the re-plan resumes from there.
+    if (is_reconnectable(e) && !settings_.rehearse) {
+      throw ConnectionLost(statement_error(m, current, e));
+    }
     r.outcome = StepResult::Outcome::kFailed;
     r.error = statement_error(m, current, e);
   }

@@ -191,32 +191,8 @@ ConnectionSpec connection_spec(const Environment* env, const std::string& url,
 Session::Session(ConnectionSpec spec, bool read_only)
     : spec_(std::move(spec)), read_only_(read_only) {
   if (spec_.iam) tokens_ = std::make_unique<aws::RdsTokenProvider>(spec_.iam_target);
-  connect();
-}
-
-Session::~Session() {
-  notices_.reset();
-  conn_.reset();
-}
-
-void Session::connect() {
-  auto params = spec_.params;
-  if (tokens_) {
-    params.emplace_back("password", tokens_->token());
-    spec_.secrets.push_back(params.back().second);
-  }
-  if (read_only_) {
-    const std::string options = spec_.get("options");
-    params.erase(std::remove_if(params.begin(), params.end(),
-                                [](const auto& kv) { return kv.first == "options"; }),
-                 params.end());
-    params.emplace_back(
-        "options", options + (options.empty() ? "" : " ") + "-c default_transaction_read_only=on");
-  }
   try {
-    notices_.reset();
-    conn_ = std::make_unique<pqxx::connection>(to_conninfo(params));
-    notices_ = std::make_unique<NoticeLogger>(*conn_);
+    connect();
   } catch (const pqxx::broken_connection& e) {
     std::string message = e.what();
     while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
@@ -226,15 +202,64 @@ void Session::connect() {
   }
 }
 
+Session::~Session() {
+  notices_.reset();
+  conn_.reset();
+}
+
+pqxx::connection& Session::conn() {
+  if (!conn_) throw pqxx::broken_connection("not connected (the last reconnect failed)");
+  return *conn_;
+}
+
+std::unique_ptr<pqxx::connection> Session::open(bool read_only) {
+  auto params = spec_.params;
+  if (tokens_) {
+    params.emplace_back("password", tokens_->token());
+    spec_.secrets.push_back(params.back().second);  // never shown, even inside libpq's text
+  }
+  if (read_only) {
+    const std::string options = spec_.get("options");
+    params.erase(std::remove_if(params.begin(), params.end(),
+                                [](const auto& kv) { return kv.first == "options"; }),
+                 params.end());
+    params.emplace_back(
+        "options", options + (options.empty() ? "" : " ") + "-c default_transaction_read_only=on");
+  }
+  return std::make_unique<pqxx::connection>(to_conninfo(params));
+}
+
+void Session::connect() {
+  notices_.reset();
+  conn_ = open(read_only_);
+  notices_ = std::make_unique<NoticeLogger>(*conn_);
+}
+
 void Session::reconnect() {
   notices_.reset();
   conn_.reset();
   connect();
 }
 
-bool Session::in_recovery() {
-  pqxx::nontransaction tx(*conn_);
-  return tx.exec("SELECT pg_is_in_recovery()")[0][0].as<bool>();
+std::unique_ptr<pqxx::connection> Session::open_another() {
+  return open(read_only_);
+}
+
+std::string Session::read_only_reason() {
+  pqxx::nontransaction tx(conn());
+  const auto row = tx.exec1(
+      "SELECT pg_is_in_recovery(), current_setting('transaction_read_only') = 'on', "
+      "current_setting('default_transaction_read_only') = 'on'");
+  if (row[0].as<bool>()) {
+    return "pg_is_in_recovery() is true: a standby, an Aurora reader or a Global Database "
+           "secondary region";
+  }
+  if (row[1].as<bool>() || row[2].as<bool>()) {
+    return "its sessions are read-only (transaction_read_only is on): a writer demoted during a "
+           "failover, a Global Database secondary, or default_transaction_read_only set for the "
+           "database or user";
+  }
+  return "";
 }
 
 bool is_reconnectable(const std::exception& e) {

@@ -47,14 +47,38 @@ std::string describe_holder(pqxx::connection& conn, long long key) {
 
 MigrationLock::MigrationLock(const QualifiedName& table) : key_(lock_key(table)) {}
 
-void MigrationLock::acquire(pqxx::connection& conn, Millis wait) {
+void MigrationLock::acquire(pqxx::connection& conn, Millis wait, int backend_pid) {
   const auto deadline = std::chrono::steady_clock::now() + wait;
   Millis pause(50);
   bool logged = false;
   while (true) {
     {
       pqxx::nontransaction tx(conn);
-      if (tx.exec_params1("SELECT pg_try_advisory_lock($1)", key_)[0].as<bool>()) return;
+      // NULL: the statement ran on another backend; 'held': this backend holds the lock
+      // already, so another client of a pooler took it here (pg_try_advisory_lock would say
+      // yes again: session locks are re-entrant).
+      const auto k = static_cast<uint64_t>(key_);
+      const auto got = tx.exec_params1(
+          "SELECT CASE WHEN pg_backend_pid() <> $2 THEN NULL WHEN EXISTS (SELECT 1 FROM "
+          "pg_locks WHERE locktype = 'advisory' AND granted AND pid = $2 AND classid::text = "
+          "$3 AND objid::text = $4 AND objsubid = 1) THEN 'held' ELSE "
+          "pg_try_advisory_lock($1)::text END",
+          key_, backend_pid, std::to_string(k >> 32), std::to_string(k & 0xFFFFFFFFULL))[0];
+      if (!got.is_null() && got.as<std::string>() == "held") {
+        throw usage_error(fmt::format(
+            "the session is not stable: server backend {} already holds the migration lock for "
+            "another client (a transaction-pooling proxy?); connect directly to PostgreSQL or "
+            "through a session-mode pooler. Nothing was changed.",
+            backend_pid));
+      }
+      if (got.is_null()) {
+        throw usage_error(fmt::format(
+            "the session is not stable: it moved from server backend {} to another while "
+            "taking the migration lock (a transaction-pooling proxy?); connect directly to "
+            "PostgreSQL or through a session-mode pooler. Nothing was changed.",
+            backend_pid));
+      }
+      if (got.as<std::string>() == "true") return;
     }
     if (!logged) {
       spdlog::info("another tide run holds the migration lock ({}); waiting up to {}",
@@ -72,6 +96,18 @@ void MigrationLock::acquire(pqxx::connection& conn, Millis wait) {
         std::min<std::chrono::steady_clock::duration>(pause, deadline - now));
     pause = std::min(pause * 2, Millis(1000));
   }
+}
+
+bool MigrationLock::held_by(pqxx::connection& conn, int backend_pid) const {
+  const auto k = static_cast<uint64_t>(key_);
+  pqxx::nontransaction tx(conn);
+  return tx
+      .exec_params1(
+          "SELECT pg_backend_pid() = $1 AND EXISTS (SELECT 1 FROM pg_locks WHERE locktype = "
+          "'advisory' AND granted AND pid = $1 AND classid::text = $2 AND objid::text = $3 "
+          "AND objsubid = 1)",
+          backend_pid, std::to_string(k >> 32), std::to_string(k & 0xFFFFFFFFULL))[0]
+      .as<bool>();
 }
 
 void MigrationLock::release(pqxx::connection& conn) {

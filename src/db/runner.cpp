@@ -10,6 +10,7 @@
 #include <random>
 #include <thread>
 
+#include "tide/db/preconditions.hpp"
 #include "tide/error.hpp"
 #include "tide/log_fields.hpp"
 
@@ -17,6 +18,7 @@ namespace tide {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+constexpr int kMaxReconnectsPerStep = 10;
 
 long long ms_since(Clock::time_point start) {
   return std::chrono::duration_cast<Millis>(Clock::now() - start).count();
@@ -57,8 +59,11 @@ std::string statement_error(const Migration& m, const Statement* st, const std::
             : fmt::format("{}: {}", m.path, message);
 }
 
-Runner::Runner(Session& session, const History& history, RunSettings settings)
-    : session_(session), history_(history), settings_(std::move(settings)) {
+Runner::Runner(Target& target, RunSettings settings)
+    : target_(target),
+      session_(target.session()),
+      history_(target.history()),
+      settings_(std::move(settings)) {
   history_.prepare(session_.conn());
 }
 
@@ -80,27 +85,94 @@ RunReport Runner::run(const Plan& plan) {
     rehearsal_ = std::make_unique<pqxx::work>(session_.conn(), "rehearsal");
     history_.ensure(*rehearsal_);
   }
-  for (const Step& s : plan.steps) {
+  const Plan* current = &plan;
+  // Reconnects since the last step finished: a step that keeps breaking its connection (one
+  // that terminates its own backend, say) must not loop for ever.
+  int lost_in_a_row = 0;
+  for (size_t i = 0; i < current->steps.size();) {
+    const Step& s = current->steps[i];
     const LogScope fields(step_fields(s.migration->version.text, phase_name(s.phase)));
-    StepResult r;
-    if (settings_.rehearse && !s.transactional()) {
-      r.step = &s;
-      r.outcome = StepResult::Outcome::kNotRehearsed;
-    } else if (s.phase == Phase::kBackfill) {
-      r = run_backfill(s);
-    } else if (s.section->transactional) {
-      r = run_in_transaction(s);
-    } else {
-      r = run_one_by_one(s);
+    const std::string where = fmt::format("{} {}", s.migration->filename, phase_name(s.phase));
+    if (const int sig = settings_.interrupted ? settings_.interrupted() : 0) {
+      report.interrupted = sig;
+      report.stopped_at = where + " (not started)";
+      break;
     }
+    StepResult r;
+    try {
+      r = run_step(s);
+    } catch (const ConnectionLost& lost) {
+      if (settings_.rehearse || ++lost_in_a_row > kMaxReconnectsPerStep) {
+        r.step = &s;
+        r.outcome = StepResult::Outcome::kFailed;
+        r.error = settings_.rehearse
+                      ? std::string(lost.what())
+                      : fmt::format(
+                            "{} (the connection broke {} times in a row at this step; "
+                            "progress is saved)",
+                            lost.what(), lost_in_a_row);
+        report.results.push_back(r);
+        break;
+      }
+      spdlog::warn("{}: lost the connection or the server turned read-only ({}); reconnecting",
+                   where, lost.what());
+      Plan rest;
+      rest.command = current->command;
+      rest.steps.assign(current->steps.begin() + static_cast<std::ptrdiff_t>(i),
+                        current->steps.end());
+      try {
+        report.replans.push_back(replan(rest, target_.reconnect()));
+      } catch (const Error& e) {
+        if (e.code() != ExitCode::kFailed) throw;
+        r.step = &s;
+        r.outcome = StepResult::Outcome::kFailed;
+        r.error =
+            fmt::format("{}; progress is saved: rerun `tide {}` to resume", e.what(), plan.command);
+        report.results.push_back(r);
+        break;
+      }
+      current = &report.replans.back();
+      if (const size_t gone = rest.steps.size() - current->steps.size()) {
+        report.done_elsewhere += gone;
+        spdlog::warn(
+            "after reconnecting, {} step{} recorded done meanwhile (by another runner, or by a "
+            "commit that went through as the connection dropped): not run again",
+            gone, gone == 1 ? " is" : "s are");
+      }
+      i = 0;
+      continue;
+    }
+    lost_in_a_row = 0;
     report.results.push_back(r);
+    if (r.outcome == StepResult::Outcome::kInterrupted) {
+      report.interrupted = settings_.interrupted();
+      report.stopped_at = r.error;
+      break;
+    }
     if (r.outcome == StepResult::Outcome::kFailed && !settings_.rehearse) break;
+    ++i;
   }
   if (rehearsal_) {
-    rehearsal_->abort();
+    try {
+      rehearsal_->abort();
+    } catch (const std::exception&) {
+      // A rehearsal whose connection broke was rolled back by the server.
+    }
     rehearsal_.reset();
   }
   return report;
+}
+
+StepResult Runner::run_step(const Step& s) {
+  if (settings_.rehearse && !s.transactional()) {
+    StepResult r;
+    r.step = &s;
+    r.outcome = StepResult::Outcome::kNotRehearsed;
+    return r;
+  }
+  if (s.phase == Phase::kBackfill) return run_backfill(s);
+  if (s.section->transactional) return run_in_transaction(s);
+  return run_one_by_one(s);
 }
 
 // Runs fn(); on a lock timeout retries with exponential backoff and jitter. Other errors
@@ -148,6 +220,23 @@ void Runner::record_success(pqxx::transaction_base& tx, const Step& s, long long
   }
 }
 
+namespace {
+
+// The keyed backfills of the expand's migration, checked in the expand's transaction before it
+// commits: the expand may have created their table or key, and a problem rolls it back.
+void check_backfills_of(pqxx::transaction_base& tx, const Step& expand) {
+  for (const Section& sec : expand.migration->backfills) {
+    if (!sec.keyed()) continue;
+    Step backfill = expand;
+    backfill.section = &sec;
+    backfill.phase = Phase::kBackfill;
+    const BackfillKey key = backfill_key(tx, backfill);
+    if (!key.problem.empty()) throw validation_error(key.problem);
+  }
+}
+
+}  // namespace
+
 StepResult Runner::run_in_transaction(const Step& s) {
   StepResult r;
   r.step = &s;
@@ -158,7 +247,7 @@ StepResult Runner::run_in_transaction(const Step& s) {
       transact([&](pqxx::transaction_base& tx) {
         // The SET LOCALs travel with the first statement (one simple query, inside the
         // transaction already begun): one round trip fewer per step, same effect.
-        std::string settings;
+        std::string settings = target_.guard_sql() + ";\n";
         for (const auto& set : timeout_settings(*s.section, settings_.lock_timeout, true)) {
           settings += set + ";\n";
         }
@@ -169,10 +258,19 @@ StepResult Runner::run_in_transaction(const Step& s) {
         }
         current = nullptr;
         if (!settings.empty()) tx.exec(settings);
+        if (s.phase == Phase::kExpand) check_backfills_of(tx, s);
         record_success(tx, s, ms_since(start));
       });
     });
+  } catch (const Error& e) {
+    r.outcome = StepResult::Outcome::kFailed;
+    r.error = e.what();
+    r.precondition = e.code() == ExitCode::kValidation;
   } catch (const std::exception& e) {
+    if (Target::is_guard_error(e)) throw target_.session_moved();
+    if (is_reconnectable(e) && !settings_.rehearse) {
+      throw ConnectionLost(statement_error(*s.migration, current, e));
+    }
     r.outcome = StepResult::Outcome::kFailed;
     r.error = statement_error(*s.migration, current, e);
   }
@@ -185,12 +283,17 @@ StepResult Runner::run_one_by_one(const Step& s) {
   r.step = &s;
   const Migration& m = *s.migration;
   const auto start = Clock::now();
-  {
+  try {
     pqxx::work tx(session_.conn());
+    tx.exec(target_.guard_sql());
     history_.mark_failed(tx, m, s.state_before,
                          fmt::format("interrupted during {} (transaction:false): check the schema",
                                      phase_name(s.phase)));
     tx.commit();
+  } catch (const std::exception& e) {
+    if (Target::is_guard_error(e)) throw target_.session_moved();
+    if (is_reconnectable(e)) throw ConnectionLost(statement_error(m, nullptr, e));
+    throw;
   }
   const Statement* current = nullptr;
   auto session_exec = [&](const std::string& sql) {
@@ -225,9 +328,17 @@ StepResult Runner::run_one_by_one(const Step& s) {
     return r;
   }
   r.ms = ms_since(start);
-  pqxx::work tx(session_.conn());
-  record_success(tx, s, r.ms);
-  tx.commit();
+  try {
+    pqxx::work tx(session_.conn());
+    record_success(tx, s, r.ms);
+    tx.commit();
+  } catch (const std::exception& e) {
+    // Every statement ran, but the record still says `failed`: the operator checks and repairs.
+    r.outcome = StepResult::Outcome::kFailed;
+    r.error = statement_error(m, nullptr, e) +
+              " (every statement of the transaction:false section ran, but its success could not "
+              "be recorded: check the schema, then `tide repair`)";
+  }
   return r;
 }
 

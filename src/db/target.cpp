@@ -1,39 +1,71 @@
-// Opening a database target: read-only guard, migration lock, metadata table.
+// Opening a database target: read-only guard, stable-session guard, migration lock, metadata
+// table; and the one way back after a lost connection (reconnect()).
 #include "tide/db/target.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <random>
+#include <thread>
+
 #include "tide/error.hpp"
 
 namespace tide {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int backend_pid(pqxx::connection& conn) {
+  pqxx::nontransaction tx(conn);
+  return tx.exec1("SELECT pg_backend_pid()")[0].as<int>();
+}
+
+Error unstable(const std::string& target, const std::string& why) {
+  return usage_error(fmt::format(
+      "the session to {} is not stable: {}. tide seems to be connected through a "
+      "transaction-pooling proxy (PgBouncer pool_mode=transaction, RDS Proxy, …), where the "
+      "migration lock cannot protect anything; connect directly to PostgreSQL (the cluster "
+      "writer endpoint on Aurora) or through a session-mode pooler. Nothing was changed.",
+      target, why));
+}
+
+// Thrown inside establish() when the server is read-only: during a reconnect that is a failover
+// still in progress (retried); on the first connection it is a wrong target (exit 2).
+struct ReadOnly : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace
 
 Target::Target(const ConnectionSpec& spec, const QualifiedName& table, TargetMode mode,
-               Millis lock_wait)
+               TargetOptions options)
     : session_(spec, mode == TargetMode::kRead),
       history_(table),
       lock_(table),
       mode_(mode),
-      lock_wait_(lock_wait) {
+      options_(options) {
   spdlog::debug("connected to {}", spec.describe());
   if (mode == TargetMode::kRead) return;
-  if (session_.in_recovery()) {
-    throw usage_error(fmt::format(
-        "{} is a read-only server (pg_is_in_recovery() is true: a standby, an Aurora reader or a "
-        "Global Database secondary region); connect to the writer: the cluster endpoint "
-        "(NAME.cluster-ID.REGION.rds.amazonaws.com) of the primary region",
-        spec.describe()));
-  }
-  relock();
-  if (mode == TargetMode::kMigrate) {
-    pqxx::work tx(session_.conn());
-    history_.ensure(tx);
-    tx.commit();
+  try {
+    establish();
+  } catch (const ReadOnly& e) {
+    throw usage_error(
+        fmt::format("{} is a read-only server ({}); connect to the writer: the cluster endpoint "
+                    "(NAME.cluster-ID.REGION.rds.amazonaws.com) of the primary region",
+                    spec.describe(), e.what()));
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    if (!is_reconnectable(e)) throw;
+    spdlog::warn("lost the connection to {} while starting ({}); reconnecting", spec.describe(),
+                 e.what());
+    reconnect();
   }
 }
 
 Target::~Target() {
-  if (!locked_) return;
+  if (!locked_ || !session_.connected()) return;
   try {
     lock_.release(session_.conn());
   } catch (const std::exception&) {
@@ -41,9 +73,133 @@ Target::~Target() {
   }
 }
 
-void Target::relock() {
-  lock_.acquire(session_.conn(), lock_wait_);
+void Target::establish() {
+  locked_ = false;
+  if (const std::string why = session_.read_only_reason(); !why.empty()) throw ReadOnly(why);
+  check_stable();
+  lock_.acquire(session_.conn(), options_.lock_wait, backend_pid_);
   locked_ = true;
+  verify_lock();
+  check_stable();
+  if (mode_ == TargetMode::kMigrate) {
+    try {
+      pqxx::work tx(session_.conn());
+      tx.exec(guard_sql());
+      history_.ensure(tx);
+      tx.commit();
+    } catch (const pqxx::sql_error& e) {
+      if (is_guard_error(e)) throw session_moved();
+      throw;
+    }
+  }
+}
+
+namespace {
+const char kGuardMarker[] = "tide: this transaction does not run on the session holding the lock";
+}
+
+std::string Target::guard_sql() const {
+  return fmt::format("SELECT (CASE WHEN pg_backend_pid() = {} THEN '0' ELSE '{}' END)::int",
+                     backend_pid_, kGuardMarker);
+}
+
+bool Target::is_guard_error(const std::exception& e) {
+  return std::string(e.what()).find(kGuardMarker) != std::string::npos;
+}
+
+Error Target::session_moved() {
+  // Through a transaction pooler the lock stays on a pooled backend: a few tries to land there.
+  for (int i = 0; i < 20 && locked_; ++i) {
+    try {
+      pqxx::nontransaction tx(session_.conn());
+      const auto r =
+          tx.exec_params1("SELECT CASE WHEN pg_backend_pid() = $1 THEN pg_advisory_unlock($2) END",
+                          backend_pid_, lock_.key())[0];
+      if (!r.is_null()) locked_ = false;
+    } catch (const std::exception&) {
+      break;
+    }
+  }
+  locked_ = false;
+  return unstable(session_.spec().describe(),
+                  fmt::format("a transaction ran on another server backend than {}, which holds "
+                              "the migration lock; it was rolled back",
+                              backend_pid_));
+}
+
+// A session is stable when every statement reaches the same server backend. Through a
+// transaction pooler they do not: between transactions the backend goes back to the pool,
+// where the next client (here: a probe connection of our own, pinned in a transaction) gets it.
+// Three rounds, because under a pooler shared with other clients one round can be fooled.
+void Target::check_stable() {
+  const std::string target = session_.spec().describe();
+  if (!locked_) backend_pid_ = backend_pid(session_.conn());
+  auto probe = session_.open_another();
+  for (int round = 0; round < 3; ++round) {
+    pqxx::work pinned(*probe);
+    const int probe_pid = pinned.exec1("SELECT pg_backend_pid()")[0].as<int>();
+    if (probe_pid == backend_pid_) {
+      throw unstable(target, fmt::format("a second connection was served by the same server "
+                                         "backend (pid {})",
+                                         probe_pid));
+    }
+    const int again = backend_pid(session_.conn());
+    if (again != backend_pid_) {
+      if (locked_) throw session_moved();
+      throw unstable(target, fmt::format("its statements were served by server backend {}, then {}",
+                                         backend_pid_, again));
+    }
+    pinned.abort();
+  }
+}
+
+void Target::verify_lock() {
+  if (!lock_.held_by(session_.conn(), backend_pid_)) {
+    session_moved();
+    throw unstable(session_.spec().describe(),
+                   fmt::format("the migration lock taken by server backend {} is not where it was "
+                               "left",
+                               backend_pid_));
+  }
+}
+
+std::vector<Record> Target::reconnect() {
+  static thread_local std::mt19937 rng{std::random_device{}()};
+  const std::string target = session_.spec().describe();
+  const auto deadline = Clock::now() + options_.reconnect_timeout;
+  Millis pause(250);
+  for (int attempt = 1;; ++attempt) {
+    std::string last_error;
+    try {
+      session_.reconnect();
+      establish();
+      history_.prepare(session_.conn());
+      spdlog::info("reconnected to {} (try {}); the migration lock is held again", target, attempt);
+      return records();
+    } catch (const Error&) {
+      throw;
+    } catch (const ReadOnly& e) {
+      last_error = fmt::format("the server is read-only: {}", e.what());
+    } catch (const std::exception& e) {
+      if (!is_reconnectable(e)) throw;
+      last_error = e.what();
+      while (!last_error.empty() && (last_error.back() == '\n' || last_error.back() == ' '))
+        last_error.pop_back();
+    }
+    const auto now = Clock::now();
+    if (now >= deadline) {
+      throw db_error(fmt::format("could not reconnect to {} within {} ({} tries; last: {})", target,
+                                 format_duration(options_.reconnect_timeout), attempt, last_error));
+    }
+    const auto wait = std::min<Clock::duration>(
+        Millis(static_cast<long long>(static_cast<double>(pause.count()) *
+                                      std::uniform_real_distribution<double>(0.75, 1.25)(rng))),
+        deadline - now);
+    spdlog::warn("reconnecting to {}: try {} failed ({}); next try in {}", target, attempt,
+                 last_error, format_duration(std::chrono::duration_cast<Millis>(wait)));
+    std::this_thread::sleep_for(wait);
+    pause = std::min(pause * 2, Millis(5000));
+  }
 }
 
 std::vector<Record> Target::records() {

@@ -238,6 +238,46 @@ Plan plan_down(const MigrationSet& files, const std::vector<Record>& records,
   return plan;
 }
 
+Plan replan(const Plan& remaining, const std::vector<Record>& records) {
+  const RecordIndex index = index_records(records);
+  for (const auto& r : records) {
+    if (r.state == State::kFailed) {
+      throw validation_error(fmt::format(
+          "after reconnecting: migration {}_{} is recorded as failed (by another runner?); "
+          "check the database, then run `tide repair`",
+          r.version.text, r.name));
+    }
+  }
+  Plan plan;
+  plan.command = remaining.command;
+  for (const Step& s : remaining.steps) {
+    const Record* r = find(index, s.migration->version);
+    // A step that follows a kept step of the same migration is still to do as well.
+    const bool follows = !plan.steps.empty() && plan.steps.back().migration == s.migration;
+    Step next = s;
+    bool todo = false;
+    switch (s.phase) {
+      case Phase::kExpand:
+        todo = r == nullptr;
+        break;
+      case Phase::kBackfill: {
+        const bool recorded_here =
+            r && r->state == State::kBackfilling && r->backfill_section == s.backfill_index;
+        todo = follows || recorded_here;
+        next.resume_after_key = recorded_here ? r->backfill_last_key : std::nullopt;
+        next.resume_rows = recorded_here ? r->backfill_rows : 0;
+        break;
+      }
+      case Phase::kContract:
+      case Phase::kDown:
+        todo = follows || (r != nullptr && r->state == s.state_before);
+        break;
+    }
+    if (todo) plan.steps.push_back(next);
+  }
+  return plan;
+}
+
 std::vector<StatusRow> status_rows(const MigrationSet& files, const std::vector<Record>& records) {
   std::vector<StatusRow> rows;
   const RecordIndex index = index_records(records);

@@ -76,6 +76,8 @@ const char* outcome_name(StepResult::Outcome o) {
       return "failed";
     case StepResult::Outcome::kNotRehearsed:
       return "not rehearsed";
+    case StepResult::Outcome::kInterrupted:
+      return "interrupted";
   }
   return "?";
 }
@@ -313,7 +315,13 @@ std::string render_run_text(const Plan& plan, const RunReport& report, bool rehe
   for (const auto& r : report.results) {
     if (r.outcome == StepResult::Outcome::kFailed) out += "\nerror: " + r.error + "\n";
   }
-  const size_t skipped = plan.steps.size() - report.results.size();
+  if (report.done_elsewhere) {
+    out += fmt::format("{} step{} found done after a reconnect (another runner): not run again\n",
+                       report.done_elsewhere, report.done_elsewhere == 1 ? "" : "s");
+  }
+  const size_t accounted =
+      std::min(plan.steps.size(), report.results.size() + report.done_elsewhere);
+  const size_t skipped = plan.steps.size() - accounted;
   if (skipped) out += fmt::format("{} later step{} not run\n", skipped, skipped == 1 ? "" : "s");
   return out;
 }
@@ -338,6 +346,7 @@ nlohmann::json run_json(const Plan& plan, const RunReport& report, bool rehearse
           {"rehearse", rehearse},
           {"ok", report.ok()},
           {"planned_steps", plan.steps.size()},
+          {"done_elsewhere", report.done_elsewhere},
           {"steps", steps}};
 }
 

@@ -140,7 +140,116 @@ psql -X -q -d postgres -c "ALTER DATABASE $DB SET default_transaction_read_only 
 q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'tide'" >/dev/null
 sleep 1.5
 psql -X -q -d postgres -c "ALTER DATABASE $DB RESET default_transaction_read_only"
-expect_backfill_survived "25006"
+expect_backfill_survived "read-only"
+
+scenario "SIGTERM during a backfill: the batch finishes, exit 143, progress saved, a rerun resumes"
+start_slow_backfill
+kill -TERM "$runner"
+set +e
+wait "$runner"
+rc=$?
+set -e
+equals "$rc" 143 "exit code after SIGTERM: $(cat "$WORK/bg.err")"
+contains "$(cat "$WORK/bg.err")" "interrupted: progress saved at 0001_split_body.sql backfill after"
+contains "$(cat "$WORK/bg.err")" "rerun \`tide up\` to resume"
+equals "$(state_of 0001)" backfilling
+expect 0 up
+equals "$(q 'SELECT count(*) FROM messages WHERE n <> 1 OR body_text IS NULL')" 0
+
+scenario "SIGINT during a plain step: the step finishes, the next does not start, exit 130"
+migration 0001_slow.sql <<'SQL'
+-- migrate:up
+CREATE TABLE slow (id int);
+SELECT pg_sleep(1.5);
+SQL
+migration 0002_next.sql <<'SQL'
+-- migrate:up
+CREATE TABLE next (id int);
+SQL
+"$TIDE_BIN" up >"$WORK/bg.out" 2>"$WORK/bg.err" &
+runner=$!
+for _ in $(seq 200); do
+  [ "$(q "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(1.5)%' AND pid <> pg_backend_pid()")" = 1 ] && break
+  sleep 0.05
+done
+kill -INT "$runner"
+set +e
+wait "$runner"
+rc=$?
+set -e
+equals "$rc" 130 "exit code after SIGINT: $(cat "$WORK/bg.err")"
+contains "$(cat "$WORK/bg.err")" "interrupted: progress saved at 0002_next.sql expand (not started)"
+equals "$(state_of 0001)" applied
+equals "$(state_of 0002)" ""
+expect 0 up
+equals "$(state_of 0002)" applied
+
+scenario "a keyed backfill whose key is nullable, not unique or missing is refused before any change, dry-run too"
+psql -X -q -d "$DB" -v ON_ERROR_STOP=1 <<'SQL'
+CREATE TABLE loose (id bigint PRIMARY KEY, ext bigint, grp int NOT NULL);
+INSERT INTO loose SELECT g, CASE WHEN g % 3 = 0 THEN NULL ELSE g END, g % 10 FROM generate_series(1, 3000) g;
+CREATE UNIQUE INDEX loose_ext ON loose (ext);
+CREATE TABLE nopk (id int);
+SQL
+migration 0001_nullable.sql <<'SQL'
+-- migrate:expand
+ALTER TABLE loose ADD COLUMN done boolean;
+
+-- migrate:backfill table:loose key:ext batch_size:500
+UPDATE loose SET done = true WHERE ext BETWEEN $1 AND $2;
+SQL
+no_done_column() {
+  equals "$(q "SELECT count(*) FROM information_schema.columns WHERE table_name = 'loose' AND column_name = 'done'")" 0 "the expand ran"
+  equals "$(state_of 0001)" "" "state after a refused up"
+}
+expect 3 up --dry-run
+contains "$ERR" "migrations/0001_nullable.sql:4: backfill table:loose key:ext: key column loose.ext is nullable"
+expect 3 up
+contains "$ERR" "migrations/0001_nullable.sql:4"
+no_done_column
+migration 0001_nullable.sql <<'SQL'
+-- migrate:expand
+ALTER TABLE loose ADD COLUMN done boolean;
+-- migrate:backfill table:loose key:grp
+UPDATE loose SET done = true WHERE grp BETWEEN $1 AND $2;
+-- migrate:backfill table:missing
+UPDATE missing SET x = 1 WHERE id BETWEEN $1 AND $2;
+-- migrate:backfill table:nopk
+UPDATE nopk SET id = id WHERE id BETWEEN $1 AND $2;
+-- migrate:backfill table:loose key:nope
+UPDATE loose SET done = true WHERE id BETWEEN $1 AND $2;
+SQL
+expect 3 up --dry-run
+contains "$ERR" "4 problems"
+contains "$ERR" "0001_nullable.sql:3: backfill table:loose key:grp: key column loose.grp is not unique"
+contains "$ERR" "0001_nullable.sql:5: backfill table:missing: table missing does not exist"
+contains "$ERR" "0001_nullable.sql:7: backfill table:nopk: table nopk has no primary key"
+contains "$ERR" "0001_nullable.sql:9: backfill table:loose key:nope: table loose has no column nope"
+expect 3 up
+no_done_column
+
+scenario "a backfill on a table its own expand creates is checked inside the expand's transaction"
+migration 0001_made_here.sql <<'SQL'
+-- migrate:expand
+CREATE TABLE made (id bigint PRIMARY KEY, v int);
+INSERT INTO made SELECT g, NULL FROM generate_series(1, 1000) g;
+-- migrate:backfill table:made batch_size:300
+UPDATE made SET v = 1 WHERE id BETWEEN $1 AND $2;
+SQL
+expect 0 up --dry-run
+expect 0 up
+equals "$(q 'SELECT count(*) FROM made WHERE v IS NULL')" 0
+migration 0002_keyless.sql <<'SQL'
+-- migrate:expand
+CREATE TABLE keyless (id bigint, v int);
+INSERT INTO keyless SELECT g, NULL FROM generate_series(1, 1000) g;
+-- migrate:backfill table:keyless
+UPDATE keyless SET v = 1 WHERE id BETWEEN $1 AND $2;
+SQL
+expect 3 up
+contains "$OUT$ERR" "0002_keyless.sql:4: backfill table:keyless: table keyless has no primary key"
+equals "$(state_of 0002)" ""
+equals "$(q "SELECT to_regclass('keyless') IS NULL")" t "the expand was rolled back"
 
 scenario "a held lock makes tide retry, then succeed once it is released"
 hold_hot_table 1.5

@@ -133,7 +133,12 @@ CREATE TABLE x (id int);
 SQL
 expect 0 up --dry-run
 psql -X -q -d "$DB" -c "ALTER DATABASE $DB SET default_transaction_read_only = on"
-expect 1 up
+expect 2 up
+contains "$ERR" "read-only server"
+contains "$ERR" "transaction_read_only is on"
+contains "$ERR" "connect to the writer"
+expect 2 up --rehearse
+expect 0 up --dry-run
 psql -X -q -d postgres -c "ALTER DATABASE $DB SET default_transaction_read_only = off"
 
 done_suite

@@ -168,3 +168,79 @@ TEST_CASE_METHOD(Fixture, "the dry-run script shows every phase with its SQL") {
   CHECK(json["steps"].size() == plan.steps.size());
   CHECK(json["steps"][2]["backfill"]["mode"] == "keyed");
 }
+
+TEST_CASE_METHOD(Fixture, "after a reconnect, a re-plan drops every step recorded done meanwhile") {
+  UpOptions o;
+  o.contract = true;
+  const Plan plan = plan_up(files, {}, o);
+  REQUIRE(plan.steps.size() == 5);
+  Plan rest;
+  rest.command = "up";
+  rest.steps.assign(plan.steps.begin() + 2, plan.steps.end());  // from 0002's backfill on
+
+  SECTION("another runner finished everything: nothing is run again") {
+    const std::vector<Record> records{record(m(0), State::kApplied),
+                                      record(m(1), State::kContracted),
+                                      record(m(2), State::kApplied)};
+    CHECK(replan(rest, records).steps.empty());
+  }
+  SECTION("another runner moved the backfill on: it resumes from the record, not from its start") {
+    Record r1 = record(m(1), State::kBackfilling);
+    r1.backfill_last_key = "4500";
+    r1.backfill_rows = 4500;
+    const Plan next = replan(rest, {record(m(0), State::kApplied), r1});
+    CHECK(describe(next) == std::vector<std::string>{"0002 backfill -> expanded",
+                                                     "0002 contract -> contracted",
+                                                     "0003 expand -> applied"});
+    CHECK(next.steps[0].resume_after_key == std::optional<std::string>("4500"));
+    CHECK(next.steps[0].resume_rows == 4500);
+  }
+  SECTION("the backfill finished but the contract did not: only the contract and later") {
+    const Plan next = replan(rest, {record(m(0), State::kApplied), record(m(1), State::kExpanded)});
+    CHECK(describe(next) ==
+          std::vector<std::string>{"0002 contract -> contracted", "0003 expand -> applied"});
+  }
+  SECTION("nothing recorded for a migration: its expand and the steps after it stay") {
+    Plan whole = plan;
+    const Plan next = replan(whole, {record(m(0), State::kApplied)});
+    CHECK(describe(next) ==
+          std::vector<std::string>{"0002 expand -> backfilling", "0002 backfill -> expanded",
+                                   "0002 contract -> contracted", "0003 expand -> applied"});
+    CHECK_FALSE(next.steps[1].resume_after_key);
+  }
+  SECTION("a failed record stops the run") {
+    CHECK_THROWS_AS(replan(rest, {record(m(1), State::kFailed)}), Error);
+  }
+}
+
+TEST_CASE_METHOD(Fixture, "a re-plan of down reverts only what is still there") {
+  const std::vector<Record> records{record(m(0), State::kApplied), record(m(1), State::kExpanded),
+                                    record(m(2), State::kApplied)};
+  DownOptions o;
+  o.steps = 2;
+  const Plan plan = plan_down(files, records, o);
+  REQUIRE(plan.steps.size() == 2);
+  CHECK(describe(replan(plan, {record(m(0), State::kApplied), record(m(1), State::kExpanded)})) ==
+        std::vector<std::string>{"0002 down -> pending"});
+}
+
+TEST_CASE("keyed backfill checks know what earlier steps may fix") {
+  MigrationSet files;
+  files.migrations.push_back(make("0001", "-- migrate:up\nCREATE TABLE u (id int PRIMARY KEY);\n"));
+  files.migrations.push_back(make("0002", kTwoPhase));  // expand adds a column to t
+  files.migrations.push_back(
+      make("0003",
+           "-- migrate:expand\nCREATE UNIQUE INDEX t_c ON t (c);\n"
+           "-- migrate:backfill table:u\nUPDATE u SET c = 1 WHERE id BETWEEN $1 AND $2;\n"
+           "-- migrate:backfill table:t key:c\nUPDATE t SET c = 1 WHERE c BETWEEN $1 AND $2;\n"));
+  const Plan plan = plan_up(files, {}, {});
+  const auto checks = backfill_checks(plan);
+  REQUIRE(checks.size() == 3);
+  CHECK(checks[0].step->section->table == "t");  // 0002: only a column added so far
+  CHECK_FALSE(checks[0].may_create_table);
+  CHECK(checks[0].may_add_column);
+  CHECK(checks[1].step->section->table == "u");  // created by 0001
+  CHECK(checks[1].may_create_table);
+  CHECK(checks[2].may_change_keys);  // the unique index of 0003
+  CHECK_FALSE(checks[2].may_create_table);
+}

@@ -36,16 +36,25 @@ std::string to_conninfo(const std::vector<std::pair<std::string, std::string>>& 
 class Session {
  public:
   // read_only: every transaction is read-only (--dry-run).
+  // Throws exit 2 when the first connection fails.
   Session(ConnectionSpec spec, bool read_only);
   ~Session();
-  pqxx::connection& conn() { return *conn_; }
+  // The live connection; throws pqxx::broken_connection when a reconnect failed half-way.
+  pqxx::connection& conn();
+  bool connected() const { return conn_ != nullptr; }
   const ConnectionSpec& spec() const { return spec_; }
-  // Drops the connection and connects again (a fresh IAM token when auth is iam).
+  // Drops the connection and connects again (a fresh IAM token when auth is iam). Throws
+  // pqxx::broken_connection when the server cannot be reached (callers retry with backoff).
   void reconnect();
-  // pg_is_in_recovery(): a standby, an Aurora reader, a Global Database secondary.
-  bool in_recovery();
+  // A second, independent connection to the same target (the pooler probe of Target).
+  std::unique_ptr<pqxx::connection> open_another();
+  // Why the server cannot take changes, or "" when it can: pg_is_in_recovery() (a standby, an
+  // Aurora reader, a Global Database secondary) or transaction_read_only on (a writer demoted
+  // during a failover, default_transaction_read_only set for the database or the user).
+  std::string read_only_reason();
 
  private:
+  std::unique_ptr<pqxx::connection> open(bool read_only);
   void connect();
   ConnectionSpec spec_;
   bool read_only_;

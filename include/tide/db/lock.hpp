@@ -14,8 +14,12 @@ class MigrationLock {
  public:
   explicit MigrationLock(const QualifiedName& table);
   // Polls pg_try_advisory_lock until `wait` has passed; then throws tide::Error (exit 4)
-  // naming the holder (pid, application_name, client address) when it can be seen.
-  void acquire(pqxx::connection& conn, Millis wait);
+  // naming the holder (pid, application_name, client address) when it can be seen. Each try
+  // runs only on server backend `backend_pid` (a pooler that moved the session to another
+  // backend gets no lock there): throws exit 2 when the session moved.
+  void acquire(pqxx::connection& conn, Millis wait, int backend_pid);
+  // True when server backend `backend_pid` holds the lock and serves `conn`.
+  bool held_by(pqxx::connection& conn, int backend_pid) const;
   void release(pqxx::connection& conn);
   long long key() const { return key_; }
 

@@ -3,12 +3,15 @@
 #pragma once
 
 #include <functional>
+#include <list>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "tide/db/connection.hpp"
 #include "tide/db/history.hpp"
+#include "tide/db/target.hpp"
 #include "tide/plan.hpp"
 
 namespace tide {
@@ -24,35 +27,52 @@ struct BackfillProgress {
 
 struct RunSettings {
   Millis lock_timeout{5000};  // for sections without their own lock_timeout
-  int retries = 5;            // retries after the first try, on lock timeouts and lost connections
+  int retries = 5;            // retries after the first try, on lock timeouts
   Millis retry_base{500};     // first backoff; doubles each retry, with jitter
   bool rehearse = false;      // run transactional steps in one transaction, rolled back at the end
   std::function<void(const BackfillProgress&)> on_progress;
-  std::function<void()> on_reconnect;  // after a reconnect: take the migration lock again
+  // The signal (SIGINT, SIGTERM) that asked the run to stop, or 0. Checked between steps and
+  // between backfill batches: the step or batch under way finishes first.
+  std::function<int()> interrupted;
 };
 
 struct StepResult {
-  enum class Outcome { kDone, kFailed, kNotRehearsed };
+  enum class Outcome { kDone, kFailed, kNotRehearsed, kInterrupted };
   const Step* step = nullptr;
   Outcome outcome = Outcome::kDone;
   long long ms = 0;
   int attempts = 1;
-  long long rows = -1;  // backfills: rows changed
-  std::string error;    // file:line: message
+  long long rows = -1;        // backfills: rows changed
+  std::string error;          // file:line: message
+  bool precondition = false;  // failed because the database does not fit the file (exit 3)
 };
 
 struct RunReport {
   std::vector<StepResult> results;
   bool ok() const;
+  // Steps of the plan that a re-plan after a reconnect found recorded done (by another runner,
+  // or by a commit that went through as the connection dropped): not run again.
+  size_t done_elsewhere = 0;
+  int interrupted = 0;      // the signal that stopped the run, or 0
+  std::string stopped_at;   // where the run stopped, for "progress saved at …"
+  std::list<Plan> replans;  // the plans made after reconnects (results point into them)
+};
+
+// Thrown by a step whose connection broke (reconnectable): Runner::run reconnects through
+// Target::reconnect() and re-plans the rest from the records.
+struct ConnectionLost : std::runtime_error {
+  using std::runtime_error::runtime_error;
 };
 
 class Runner {
  public:
-  Runner(Session& session, const History& history, RunSettings settings);
-  // Runs the steps in order and stops at the first failure.
+  Runner(Target& target, RunSettings settings);
+  // Runs the steps in order and stops at the first failure or interruption. After a lost
+  // connection it reconnects (lock taken again), re-reads the records and re-plans the rest.
   RunReport run(const Plan& plan);
 
  private:
+  StepResult run_step(const Step& s);
   StepResult run_in_transaction(const Step& s);
   StepResult run_one_by_one(const Step& s);
   StepResult run_backfill(const Step& s);
@@ -63,6 +83,7 @@ class Runner {
   void transact(const std::function<void(pqxx::transaction_base&)>& body);
   std::unique_ptr<pqxx::work> rehearsal_;
 
+  Target& target_;
   Session& session_;
   const History& history_;
   RunSettings settings_;
