@@ -339,7 +339,7 @@ as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u tide-pg -- "$@"; else "$@"; f
 bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 as_pg "$bindir/pg_basebackup" -h "$PGHOST" -p "$PGPORT" -U postgres -D "$standby" -R -X stream -c fast >/dev/null
 sport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-as_pg "$bindir/pg_ctl" -D "$standby" -l "$standby.log" -w start -o "-p $sport -k $TIDE_PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=200" >/dev/null
+as_pg "$bindir/pg_ctl" -D "$standby" -l "$standby.log" -w -t 300 start -o "-p $sport -k $TIDE_PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=200" >/dev/null
 trap 'as_pg "$bindir/pg_ctl" -D "$standby" -m immediate stop >/dev/null 2>&1 || true; rm -rf "$standby" "$standby.log"' EXIT
 migration 0002_y.sql <<'SQL'
 -- migrate:up
