@@ -157,16 +157,6 @@ void alter_table(const Json& alter, const Schema& schema, const std::string& tim
   }
 }
 
-std::vector<std::string> dropped_keys(const Json& drop) {
-  std::vector<std::string> keys;
-  for (const Json& object : field(drop, "objects")) {
-    if (const Json* list = node_body(object, "List")) {
-      keys.push_back(qualified_key(string_list(field(*list, "items"))));
-    }
-  }
-  return keys;
-}
-
 }  // namespace
 
 StatementLocks statement_locks(const Json& stmt, const Schema& schema) {

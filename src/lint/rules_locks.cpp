@@ -20,16 +20,6 @@ bool has_option(const Json& options, const char* name) {
   return false;
 }
 
-std::vector<std::string> index_keys(const Json& drop) {
-  std::vector<std::string> keys;
-  for (const Json& object : field(drop, "objects")) {
-    if (const Json* list = node_body(object, "List")) {
-      keys.push_back(qualified_key(string_list(field(*list, "items"))));
-    }
-  }
-  return keys;
-}
-
 }  // namespace
 
 void check_index_concurrently(const StatementContext& ctx, std::vector<Hit>& hits) {
@@ -55,7 +45,7 @@ void check_index_concurrently(const StatementContext& ctx, std::vector<Hit>& hit
         drop->value("concurrent", false)) {
       return;
     }
-    for (const std::string& key : index_keys(*drop)) {
+    for (const std::string& key : dropped_keys(*drop)) {
       const std::string table = ctx.schema.index_table(key);
       if (ctx.schema.is_new_index(key) || (!table.empty() && !ctx.existing(table))) continue;
       hits.push_back({ctx.statement.line,

@@ -67,6 +67,16 @@ std::string qualified_key(const std::vector<std::string>& names) {
   return (names.size() >= 2 ? names[names.size() - 2] : std::string("public")) + "." + name;
 }
 
+std::vector<std::string> dropped_keys(const Json& drop) {
+  std::vector<std::string> keys;
+  for (const Json& object : field(drop, "objects")) {
+    if (const Json* list = node_body(object, "List")) {
+      keys.push_back(qualified_key(string_list(field(*list, "items"))));
+    }
+  }
+  return keys;
+}
+
 std::string display_name(const std::string& key) {
   return key.compare(0, 7, "public.") == 0 ? key.substr(7) : key;
 }

@@ -33,6 +33,8 @@ std::vector<std::string> string_list(const Json& list);
 std::string relation_key(const Json& range_var);
 // ["a"] → "public.a", ["s","a"] → "s.a" (DROP statements name objects this way).
 std::string qualified_key(const std::vector<std::string>& names);
+// A DropStmt body → the qualified key of every object it names.
+std::vector<std::string> dropped_keys(const Json& drop);
 // For messages: "public.users" → "users".
 std::string display_name(const std::string& key);
 
