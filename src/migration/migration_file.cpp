@@ -124,13 +124,16 @@ class FileParser {
     }
   }
 
-  void check_backfill(const Section& s) {
+  // `by_grammar`: the PostgreSQL 15 grammar split the section, so each statement parses.
+  void check_backfill(const Section& s, bool by_grammar) {
     if (!s.keyed() && (!s.key.empty() || s.batch_size != 5000)) {
       problem(s.line, "backfill options key: and batch_size: need table: (a keyed backfill)");
     }
     if (s.statements.empty()) problem(s.line, "backfill section has no statement");
     for (const Statement& st : s.statements) {
-      const int params = max_param_number(st.sql);
+      // A parameter is a '$' token: a statement the grammar parses without any '$' has none.
+      const int params =
+          by_grammar && st.sql.find('$') == std::string::npos ? 0 : max_param_number(st.sql);
       if (params < 0) continue;  // not parsed by the grammar: the server checks it at run time
       if (s.keyed() && params != 2) {
         problem(st.line,
@@ -166,7 +169,7 @@ class FileParser {
     }
   }
 
-  void place(Migration& m, Section s) {
+  void place(Migration& m, Section s, bool by_grammar) {
     check_statements(s);
     const bool seen_expand = m.expand.line > 0;
     switch (s.phase) {
@@ -180,7 +183,7 @@ class FileParser {
         }
         break;
       case Phase::kBackfill:
-        check_backfill(s);
+        check_backfill(s, by_grammar);
         m.backfills.push_back(std::move(s));
         break;
       case Phase::kContract:
@@ -274,11 +277,15 @@ Migration parse_migration(const std::string& path, const std::string& content,
   // Normalise line endings once (and drop a UTF-8 byte order mark, which editors on Windows
   // write); every line number below is a line of this text.
   std::string text;
-  text.reserve(content.size());
   const size_t bom = content.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
-  for (size_t i = bom; i < content.size(); ++i) {
-    if (!(content[i] == '\r' && i + 1 < content.size() && content[i + 1] == '\n'))
-      text += content[i];
+  if (content.find('\r', bom) == std::string::npos) {
+    text.assign(content, bom, std::string::npos);
+  } else {
+    text.reserve(content.size());
+    for (size_t i = bom; i < content.size(); ++i) {
+      if (!(content[i] == '\r' && i + 1 < content.size() && content[i + 1] == '\n'))
+        text += content[i];
+    }
   }
 
   struct Pending {
@@ -301,7 +308,7 @@ Migration parse_migration(const std::string& path, const std::string& content,
                                        "--strict-parse makes this an error)",
                                        split.error)};
     }
-    parser.place(m, std::move(s));
+    parser.place(m, std::move(s), split.ok && !split.by_scanner);
     open.reset();
   };
 
@@ -312,7 +319,7 @@ Migration parse_migration(const std::string& path, const std::string& content,
     size_t eol = text.find('\n', pos);
     if (eol == std::string::npos) eol = text.size();
     Marker marker;
-    if (parse_marker(text.substr(pos, eol - pos), marker)) {
+    if (text.compare(pos, 2, "--") == 0 && parse_marker(text.substr(pos, eol - pos), marker)) {
       if (preamble_end == std::string::npos) preamble_end = pos;
       close_section(pos);
       auto phase = phase_of(marker.section);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 #include "tide/sql.hpp"
@@ -61,16 +62,24 @@ size_t skip_blank_and_comments(const std::string& s, size_t i, size_t end) {
   return i;
 }
 
-void walk_params(const nlohmann::json& node, int& max_param) {
-  if (node.is_object()) {
-    auto it = node.find("ParamRef");
-    if (it != node.end() && it->contains("number")) {
-      max_param = std::max(max_param, (*it)["number"].get<int>());
+// The highest ParamRef number in libpg_query's JSON output, read from the text: building a
+// JSON tree of the whole statement cost more than parsing it. Inside a JSON string every '"' is
+// escaped, so the key "ParamRef" (quotes included) only ever starts a node; its body holds
+// numbers only ({"number":1,"location":37}), so it ends at the first '}'.
+int max_param_in_json(const char* json) {
+  static const char kKey[] = "\"ParamRef\":";
+  int max_param = 0;
+  for (const char* at = std::strstr(json, kKey); at; at = std::strstr(at, kKey)) {
+    at += sizeof kKey - 1;
+    const char* end = std::strchr(at, '}');
+    if (!end) break;
+    const auto body = nlohmann::json::parse(at, end + 1, nullptr, false);
+    if (body.is_object() && body.contains("number") && body["number"].is_number_integer()) {
+      max_param = std::max(max_param, body["number"].get<int>());
     }
-    for (const auto& [key, value] : node.items()) walk_params(value, max_param);
-  } else if (node.is_array()) {
-    for (const auto& value : node) walk_params(value, max_param);
+    at = end;
   }
+  return max_param;
 }
 
 std::string error_message(const PgQueryError* error) {
@@ -151,11 +160,8 @@ SplitResult split_sql(const std::string& text, int first_line, std::vector<State
 
 int max_param_number(const std::string& sql) {
   PgQueryParseResult result = pg_query_parse(sql.c_str());
-  int max_param = -1;
-  if (!result.error && result.parse_tree) {
-    max_param = 0;
-    walk_params(nlohmann::json::parse(result.parse_tree, nullptr, false), max_param);
-  }
+  const int max_param =
+      !result.error && result.parse_tree ? max_param_in_json(result.parse_tree) : -1;
   pg_query_free_parse_result(result);
   return max_param;
 }
