@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# tide validate --offline and tide status over 10,000 migration files (SPEC §6: "well under a
-# second"). Baseline in the same run: reading the same files with cat (the I/O floor).
+# tide validate --offline and tide status over 10,000 migration files (SPEC §6: status < 0.2 s,
+# validate --offline < 0.3 s). Baseline in the same run: reading the same files with cat (the I/O
+# floor); with TIDE_BEFORE=path/to/older/tide, the older build too, interleaved, and it must
+# print byte-identical output. Status runs against an empty database (no metadata table):
+# bench/noop_up_10k.sh times it against 10,000 records.
 #   bench/files_10k.sh [TIDE_BINARY]      (default build/release/tide; RUNS=N, FILES=N)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 TIDE=$(realpath "${1:-build/release/tide}")
+BEFORE=${TIDE_BEFORE:+$(realpath "$TIDE_BEFORE")}
 FILES=${FILES:-10000}
 RUNS=${RUNS:-7}
-command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
 
 work=$(mktemp -d /tmp/tide-bench-files.XXXXXX)
 eval "$(scripts/pg start)"
@@ -22,15 +25,11 @@ done
 cd "$work"
 export DATABASE_URL="postgres://postgres@$PGHOST:$PGPORT/bench"
 "$TIDE" validate --offline >/dev/null
-echo "files_10k: $FILES files ($(du -sh migrations | cut -f1)), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), $("$TIDE" --version)"
-hyperfine -N --warmup 2 --runs "$RUNS" --export-json results.json \
-  -n 'cat (baseline)' "sh -c 'cat migrations/* >/dev/null'" \
-  -n 'tide validate --offline' "$TIDE validate --offline" \
-  -n 'tide status' "$TIDE status" >/dev/null
-python3 - <<'PY'
-import json
-r = {x["command"]: x for x in json.load(open("results.json"))["results"]}
-base = r["cat (baseline)"]["median"]
-for name, x in r.items():
-    print(f"{name:26s} median {x['median']*1000:7.1f} ms   (min {x['min']*1000:.1f}, max {x['max']*1000:.1f})   {x['median']/base:5.1f}x cat")
-PY
+echo "files_10k: $FILES files ($(du -sh migrations | cut -f1)), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), $("$TIDE" --version | head -n 1)"
+cmds=("cat=sh -c 'cat migrations/* >/dev/null'")
+for c in "validate --offline" status; do
+  name=${c%% *}
+  [ -z "$BEFORE" ] || cmds+=("$name@before=$BEFORE --no-color $c")
+  cmds+=("$name@after=$TIDE --no-color $c")
+done
+python3 "$root/bench/interleave.py" --runs "$RUNS" --warmup 2 --same-output "${cmds[@]}"

@@ -4,8 +4,9 @@
   bench/interleave.py [--runs N] [--warmup N] [--expect-exit CODE] [--same-output]
                       LABEL=COMMAND [LABEL=COMMAND ...]
 
-Each COMMAND is split like a shell word list (no shell runs it). The first is the baseline:
-the summary gives every median as a ratio to it. Prints each run's wall and CPU time (user +
+Each COMMAND is split like a shell word list (no shell runs it). The summary gives every
+median as a ratio to a baseline: the first command whose label has the same part before an '@'
+(status@before for status@after), or the very first command when labels have no '@'. Prints each run's wall and CPU time (user +
 sys of the command, from getrusage: much less sensitive to other load than wall time), then per
 command the median, min and max. Every run must exit with CODE (default 0). With
 --same-output, the warm-up runs' stdout and stderr must be byte-identical across the commands
@@ -81,9 +82,12 @@ def main():
             cpus[label].append(cpu)
             line += f"  {label} {wall * 1000:.0f} ms (cpu {cpu * 1000:.0f})"
         print(line)
-    base = cmds[0][0]
-    bw, bc = statistics.median(walls[base]), statistics.median(cpus[base])
     for label, _ in cmds:
+        # The ratio is to the group's first command (status@after to status@before), or to
+        # the first command of all when labels have no '@'.
+        group = label.split("@")[0] if "@" in label else None
+        base = next(l for l, _ in cmds if group is None or l.split("@")[0] == group)
+        bw, bc = statistics.median(walls[base]), statistics.median(cpus[base])
         w, c = statistics.median(walls[label]), statistics.median(cpus[label])
         print(f"{label:32s} median {w * 1000:7.1f} ms wall ({w / bw:5.2f}x {base}), "
               f"{c * 1000:7.1f} ms cpu ({c / bc:5.2f}x)   "

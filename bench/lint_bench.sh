@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Generates N migration files (default 10,000) and times linting them: median of RUNS runs.
 # Usage: bench/lint_bench.sh [N] [RUNS]
+# By default it builds bench/lint_bench.cpp (load and lint timed apart, inside one process). With
+# TIDE=path/to/tide it times the `tide lint` command end to end instead (bench/interleave.py), and
+# with TIDE_BEFORE=path/to/older/tide too, interleaved, checking that both print the same report.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 n="${1:-10000}" runs="${2:-5}"
-build="$root/build-bench"
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DTIDE_BENCH=ON -DTIDE_TESTS=OFF >/dev/null
-cmake --build "$build" --target tide_lint_bench -j2 >/dev/null
 dir="$(mktemp -d)"
 trap 'rm -rf "$dir"' EXIT
 for ((i = 1; i <= n; i++)); do
@@ -22,4 +22,17 @@ for ((i = 1; i <= n; i++)); do
          "$i" "$i" "$i" >"$dir/${v}_unsafe.sql" ;;
   esac
 done
+if [ -n "${TIDE:-}" ]; then
+  tide=$(realpath "$TIDE") before=${TIDE_BEFORE:+$(realpath "$TIDE_BEFORE")}
+  echo "lint_bench: $n files, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), $("$tide" --version | head -n 1)"
+  cmds=()
+  [ -z "$before" ] || cmds+=("lint@before=$before --no-color --dir $dir lint")
+  cmds+=("lint@after=$tide --no-color --dir $dir lint")
+  # The generated files have error findings: lint exits 3.
+  python3 "$root/bench/interleave.py" --runs "$runs" --expect-exit 3 --same-output "${cmds[@]}"
+  exit 0
+fi
+build="$root/build-bench"
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DTIDE_BENCH=ON -DTIDE_TESTS=OFF >/dev/null
+cmake --build "$build" --target tide_lint_bench -j2 >/dev/null
 "$build/tide_lint_bench" "$dir" "$runs"

@@ -68,6 +68,9 @@ struct Migration {
   // mistake): its statements were split by the scanner, the server judges them when they run,
   // and lint cannot check the file. Names the first such line; a warning unless --strict-parse.
   std::optional<Problem> unparsed;
+  // The file's bytes as load_migrations read them, kept for lint's opt-out comments so that
+  // lint does not read every file twice; empty when the migration was made otherwise.
+  std::string source;
 
   // A two-phase migration has a contract step; others are plain and end `applied`.
   bool two_phase() const { return contract.has_value(); }

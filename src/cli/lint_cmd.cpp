@@ -100,16 +100,16 @@ void lint_before_up(const Context& ctx, const MigrationSet& files,
   std::set<Version> recorded;
   for (const Record& r : records) recorded.insert(r.version);
   lint::Options options = lint_options(ctx.config);
+  for (const Migration& m : files.migrations) {
+    if (!recorded.count(m.version)) options.only.insert(m.path);
+  }
+  if (options.only.empty()) return;  // nothing pending: no need for the live sizes either
   Live live;
   if (session) {
     live = read_live(*session);
     options.sizes = &live.sizes;
     options.time_zone = live.time_zone;
   }
-  for (const Migration& m : files.migrations) {
-    if (!recorded.count(m.version)) options.only.insert(m.path);
-  }
-  if (options.only.empty()) return;
   const lint::Report report = lint::lint(files, options);
   if (report.findings.empty() && report.problems.empty()) return;
   const std::string text = lint::render_text(report, false);

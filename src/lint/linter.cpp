@@ -17,6 +17,7 @@ namespace {
 std::string read_source(const Migration& m, const Options& options) {
   auto it = options.sources.find(m.path);
   if (it != options.sources.end()) return it->second;
+  if (!m.source.empty()) return m.source;  // as load_migrations read it
   std::ifstream in(m.path, std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();

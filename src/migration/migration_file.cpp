@@ -5,6 +5,7 @@
 #include <cctype>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 #include "tide/migration.hpp"
 #include "tide/sql.hpp"
@@ -246,13 +247,15 @@ bool parse_migration_filename(const std::string& filename, Version& version, std
 }
 
 int Version::compare(const Version& other) const {
+  // Views, not copies: plans and history checks compare versions thousands of times.
   auto significant = [](const std::string& s) {
     const size_t nz = s.find_first_not_of('0');
-    return nz == std::string::npos ? std::string() : s.substr(nz);
+    return nz == std::string::npos ? std::string_view() : std::string_view(s).substr(nz);
   };
-  const std::string a = significant(text), b = significant(other.text);
+  const std::string_view a = significant(text), b = significant(other.text);
   if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
-  return a.compare(b) < 0 ? -1 : (a == b ? 0 : 1);
+  const int c = a.compare(b);
+  return c < 0 ? -1 : (c == 0 ? 0 : 1);
 }
 
 Migration parse_migration(const std::string& path, const std::string& content,

@@ -58,13 +58,16 @@ struct FileResult {
 FileResult load_file(const std::string& path) {
   FileResult r;
   std::string error;
-  const std::optional<std::string> content = read_content(path, error);
+  std::optional<std::string> content = read_content(path, error);
   if (!content) {
     r.problems.push_back(Problem{path, 0, error});
     return r;
   }
   Migration m = parse_migration(path, *content, r.problems);
-  if (!m.version.text.empty() || r.problems.empty()) r.migration = std::move(m);
+  if (!m.version.text.empty() || r.problems.empty()) {
+    m.source = std::move(*content);
+    r.migration = std::move(m);
+  }
   return r;
 }
 
