@@ -7,8 +7,8 @@
 #include <sstream>
 #include <string_view>
 
-#include "tide/migration.hpp"
-#include "tide/sql.hpp"
+#include "tide/migration/migration.hpp"
+#include "tide/migration/sql_split.hpp"
 
 namespace tide {
 namespace {

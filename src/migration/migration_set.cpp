@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "tide/error.hpp"
-#include "tide/migration.hpp"
+#include "tide/migration/migration.hpp"
 
 namespace fs = std::filesystem;
 

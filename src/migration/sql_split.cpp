@@ -8,7 +8,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
-#include "tide/sql.hpp"
+#include "tide/migration/sql_split.hpp"
 
 namespace tide {
 namespace {
