@@ -8,7 +8,7 @@
 #include <map>
 #include <string>
 
-#include "tide/migration.hpp"
+#include "tide/migration/migration.hpp"
 
 using namespace tide;
 namespace fs = std::filesystem;

@@ -1,7 +1,7 @@
 // Statement splitting and the statement checks of src/migration/sql_split.cpp.
 #include <catch2/catch.hpp>
 
-#include "tide/sql.hpp"
+#include "tide/migration/sql_split.hpp"
 
 using namespace tide;
 
