@@ -8,8 +8,11 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <cerrno>
+#include <exception>
 #include <filesystem>
 #include <map>
+#include <system_error>
 #include <thread>
 
 #include "tide/error.hpp"
@@ -38,6 +41,7 @@ std::optional<std::string> read_content(const std::string& path, std::string& er
   for (;;) {
     const ssize_t n = ::read(fd, buffer, sizeof buffer);
     if (n == 0) break;
+    if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       ::close(fd);
       error = "cannot read file";
@@ -53,6 +57,7 @@ std::optional<std::string> read_content(const std::string& path, std::string& er
 struct FileResult {
   std::optional<Migration> migration;
   std::vector<Problem> problems;
+  std::exception_ptr error;  // thrown while parsing: rethrown on the calling thread
 };
 
 FileResult load_file(const std::string& path) {
@@ -77,14 +82,27 @@ std::vector<FileResult> load_files(const std::vector<std::string>& paths) {
   std::vector<FileResult> results(paths.size());
   std::atomic<size_t> next{0};
   auto work = [&] {
-    for (size_t i; (i = next++) < paths.size();) results[i] = load_file(paths[i]);
+    for (size_t i; (i = next++) < paths.size();) {
+      try {
+        results[i] = load_file(paths[i]);
+      } catch (...) {
+        results[i].error = std::current_exception();
+      }
+    }
   };
   const size_t cores = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
   const size_t threads_wanted = std::min(cores, paths.size() / 64 + 1);  // small sets: one
   std::vector<std::thread> threads;
-  for (size_t t = 1; t < threads_wanted; ++t) threads.emplace_back(work);
+  try {
+    for (size_t t = 1; t < threads_wanted; ++t) threads.emplace_back(work);
+  } catch (const std::system_error&) {
+    // No more threads to be had: the ones started and this one do the work.
+  }
   work();
   for (auto& t : threads) t.join();
+  for (const FileResult& r : results) {
+    if (r.error) std::rethrow_exception(r.error);
+  }
   return results;
 }
 
