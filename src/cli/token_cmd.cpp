@@ -1,12 +1,25 @@
 // tide token: print an RDS IAM auth token, like `aws rds generate-db-auth-token`.
 #include <fmt/format.h>
 
+#include <charconv>
+
 #include "command.hpp"
 #include "tide/aws/rds_token.hpp"
 #include "tide/error.hpp"
 
 namespace tide::cli {
 namespace {
+
+// The environment's port (a URL's is not checked before libpq reads it).
+int parse_port(const std::string& text) {
+  int port = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
+  if (ec != std::errc() || end != text.data() + text.size() || port < 1 || port > 65535) {
+    throw usage_error(
+        fmt::format("port '{}' of the environment is not a whole number from 1 to 65535", text));
+  }
+  return port;
+}
 
 class Token final : public Command {
  public:
@@ -35,7 +48,7 @@ class Token final : public Command {
         const ConnectionSpec spec = ctx->connection();
         if (t.host.empty()) t.host = spec.get("host");
         if (t.user.empty()) t.user = spec.get("user");
-        if (!port_ && !spec.get("port").empty()) t.port = std::stoi(spec.get("port"));
+        if (!port_ && !spec.get("port").empty()) t.port = parse_port(spec.get("port"));
         if (t.region.empty()) t.region = ctx->env->region;
         t.role_arn = ctx->env->role_arn;
         t.profile = ctx->env->aws_profile;
