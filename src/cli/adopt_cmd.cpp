@@ -61,13 +61,16 @@ struct Adoption {
   std::vector<std::string> recorded;
 };
 
-// Reads both tables and plans; with `apply`, writes the files and records, all in `tx`.
+// A preview reads and plans; an adoption also writes the files and the records.
+enum class Act { kPreview, kAdopt };
+
+// Reads both tables and plans; with Act::kAdopt, writes the files and records, all in `tx`.
 Adoption adopt_in(pqxx::dbtransaction& tx, const History& history, const adopt::Conversion& conv,
-                  const adopt::Project& project, const std::string& dir, bool apply) {
+                  const adopt::Project& project, const std::string& dir, Act act) {
   Adoption a;
   const auto rows = adopt::read_old_table(tx, conv.tool, project.table);
   a.plan = adopt::plan_adoption(conv, rows, history.load(tx), existing_files(dir));
-  if (!apply) return a;
+  if (act == Act::kPreview) return a;
   for (const auto& item : a.plan.items) {
     if (!item.file_exists) write_file(dir, item.migration->filename, item.migration->content);
   }
@@ -157,12 +160,12 @@ int run_adopt(Run& run, const AdoptOptions& o) {
     // First a read-only pass: a refused adoption creates nothing, not even tide's table.
     Target target = run.open_read_only();
     pqxx::read_transaction tx(target.session().conn());
-    a = adopt_in(tx, target.history(), conv, project, dir, false);
+    a = adopt_in(tx, target.history(), conv, project, dir, Act::kPreview);
   }
   if (o.apply) {
     Target target = run.open();
     pqxx::work tx(target.session().conn());
-    a = adopt_in(tx, target.history(), conv, project, dir, true);
+    a = adopt_in(tx, target.history(), conv, project, dir, Act::kAdopt);
     tx.commit();
   }
   print(o.format == "json" ? render_json(a, project, dir, o.apply).dump(2) + "\n"

@@ -37,13 +37,10 @@ int main(int argc, char** argv) {
   using namespace tide::cli;
   CLI::App app;
   CommandLine cli(app);
-  setup_logging("text", 0, false, wants_color(cli.global(), 2));  // until the flags are known
+  setup_logging(cli.global());  // the defaults, until the flags are known
 
-  // Logging must be ready before any command runs: set it up once flags are parsed.
-  app.parse_complete_callback([&] {
-    const GlobalOptions& g = cli.global();
-    setup_logging(g.log_format, g.verbose, g.quiet, wants_color(g, 2));
-  });
+  // Logging must be ready before any command runs: set it up again once flags are parsed.
+  app.parse_complete_callback([&] { setup_logging(cli.global()); });
 
   try {
     app.parse(argc, argv);
