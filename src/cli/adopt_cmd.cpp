@@ -9,7 +9,7 @@
 
 #include "command.hpp"
 #include "context.hpp"
-#include "tide/adopt.hpp"
+#include "tide/adopt/adopt.hpp"
 #include "tide/error.hpp"
 
 namespace fs = std::filesystem;

@@ -6,7 +6,7 @@
 
 #include "command.hpp"
 #include "context.hpp"
-#include "tide/plan.hpp"
+#include "tide/plan/plan.hpp"
 
 namespace tide::cli {
 

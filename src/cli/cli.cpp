@@ -7,9 +7,9 @@
 #include <array>
 
 #include "completion.hpp"
-#include "tide/build_info.hpp"
 #include "tide/error.hpp"
-#include "tide/suggest.hpp"
+#include "tide/report/suggest.hpp"
+#include "tide/version/build_info.hpp"
 
 namespace tide::cli {
 namespace {

@@ -16,7 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "context.hpp"
-#include "tide/log_fields.hpp"
+#include "tide/util/log_fields.hpp"
 
 namespace tide::cli {
 namespace {
