@@ -5,11 +5,11 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include "convert.hpp"
 #include "tide/error.hpp"
+#include "tide/util/file.hpp"
 
 namespace fs = std::filesystem;
 
@@ -30,11 +30,12 @@ std::vector<std::string> split_list(const std::string& list) {
   return out;
 }
 
+// A settings file's text; "" when there is none.
 std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
+  util::FileText text = util::read_file(path);
+  if (text.missing) return "";
+  if (!text) throw usage_error(fmt::format("{}: cannot read it: {}", path, text.error));
+  return std::move(*text.content);
 }
 
 // The first existing directory of `candidates` that is not tide's own (`avoid`), else the

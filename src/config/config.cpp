@@ -6,14 +6,13 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "tide/error.hpp"
 #include "tide/lint.hpp"
 #include "tide/redact.hpp"
 #include "tide/sql.hpp"
+#include "tide/util/file.hpp"
 
 namespace fs = std::filesystem;
 
@@ -214,14 +213,11 @@ Config load_config(const std::string& path, const EnvLookup& env) {
     throw usage_error(
         fmt::format("config file '{}' is a directory: give the path of a tide.yaml file", path));
   }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  if (!in || !(text << in.rdbuf()) || in.bad()) {
-    throw usage_error(fmt::format("cannot read config file '{}'", path));
-  }
+  const util::FileText text = util::read_file(path);
+  if (!text) throw usage_error(fmt::format("cannot read config file '{}'", path));
   YAML::Node root;
   try {
-    root = YAML::Load(text.str());
+    root = YAML::Load(*text.content);
   } catch (const YAML::Exception& e) {
     throw usage_error(fmt::format("{}:{}: invalid YAML: {}", path, e.mark.line + 1, e.msg));
   }

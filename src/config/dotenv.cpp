@@ -5,10 +5,10 @@
 
 #include <cctype>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include "tide/error.hpp"
+#include "tide/util/file.hpp"
 
 namespace tide {
 namespace {
@@ -103,11 +103,9 @@ EnvLookup load_dotenv(const std::string& path, EnvLookup env) {
   if (!std::filesystem::is_regular_file(file, ec)) {
     throw usage_error(fmt::format("--env-file {}: no such file", file));
   }
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream content;
-  content << in.rdbuf();
-  if (!in && !in.eof()) throw usage_error(fmt::format("--env-file {}: cannot read it", file));
-  return with_dotenv(std::move(env), parse_dotenv(content.str(), file));
+  const util::FileText content = util::read_file(file);
+  if (!content) throw usage_error(fmt::format("--env-file {}: cannot read it", file));
+  return with_dotenv(std::move(env), parse_dotenv(*content.content, file));
 }
 
 }  // namespace tide

@@ -4,12 +4,11 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include "tide/error.hpp"
 #include "tide/migration.hpp"
+#include "tide/util/file.hpp"
 
 namespace fs = std::filesystem;
 
@@ -54,23 +53,15 @@ MigrationSet load_migrations(const std::string& dir) {
   for (const auto& path : paths) {
     std::error_code read_ec;
     (void)fs::status(path, read_ec);  // a dangling link or a symlink loop
-    std::ifstream in(path, std::ios::binary);
-    if (read_ec || !in) {
-      set.problems.push_back(
-          Problem{path, 0,
-                  fmt::format("cannot read file: {}",
-                              read_ec ? read_ec.message()
-                                      : std::string("permission denied or not a file"))});
-      continue;
-    }
-    std::ostringstream content;
-    content << in.rdbuf();
-    if (in.bad()) {
-      set.problems.push_back(Problem{path, 0, "cannot read file"});
+    const util::FileText content = read_ec ? util::FileText{} : util::read_file(path);
+    if (!content) {
+      set.problems.push_back(Problem{
+          path, 0,
+          fmt::format("cannot read file: {}", read_ec ? read_ec.message() : content.error)});
       continue;
     }
     size_t before = set.problems.size();
-    Migration m = parse_migration(path, content.str(), set.problems);
+    Migration m = parse_migration(path, *content.content, set.problems);
     const bool named = !m.version.text.empty();
     if (named || set.problems.size() == before) set.migrations.push_back(std::move(m));
   }
