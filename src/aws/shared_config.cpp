@@ -51,7 +51,7 @@ IniFile parse_ini(const std::string& text, const std::string& origin) {
   };
   while (std::getline(lines, line)) {
     ++lineno;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+    util::drop_trailing_cr(line);
     std::string t = trim(line);
     if (t.empty() || t[0] == '#' || t[0] == ';') continue;
     if ((line[0] == ' ' || line[0] == '\t') && current && !last_key.empty()) {

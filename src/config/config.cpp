@@ -13,6 +13,7 @@
 #include "tide/redact.hpp"
 #include "tide/sql.hpp"
 #include "tide/util/file.hpp"
+#include "tide/util/text.hpp"
 
 namespace fs = std::filesystem;
 
@@ -205,6 +206,12 @@ class Reader {
   const EnvLookup& env_;
 };
 
+std::string environment_names(const Config& config) {
+  std::vector<std::string> names;
+  for (const auto& e : config.environments) names.push_back(e.name);
+  return util::join(names, ", ");
+}
+
 }  // namespace
 
 Config load_config(const std::string& path, const EnvLookup& env) {
@@ -321,8 +328,7 @@ const Environment* select_environment(const Config& config, const std::string& r
   if (name.empty()) {
     if (config.environments.size() == 1) return &config.environments.front();
     if (config.environments.empty()) return nullptr;
-    std::string names;
-    for (const auto& e : config.environments) names += (names.empty() ? "" : ", ") + e.name;
+    const std::string names = environment_names(config);
     throw usage_error(
         fmt::format("{} defines several environments ({}); choose one with -e NAME, "
                     "TIDE_ENV or default_env",
@@ -331,8 +337,7 @@ const Environment* select_environment(const Config& config, const std::string& r
   for (const auto& e : config.environments) {
     if (e.name == name) return &e;
   }
-  std::string names;
-  for (const auto& e : config.environments) names += (names.empty() ? "" : ", ") + e.name;
+  const std::string names = environment_names(config);
   throw usage_error(fmt::format(
       "environment '{}' (from {}) is not defined{}", name, source,
       config.path.empty()

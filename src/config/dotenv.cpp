@@ -9,14 +9,13 @@
 
 #include "tide/error.hpp"
 #include "tide/util/file.hpp"
+#include "tide/util/text.hpp"
 
 namespace tide {
 namespace {
 
 std::string trim(const std::string& s) {
-  const size_t b = s.find_first_not_of(" \t\r");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
+  return util::trim(s, " \t\r");
 }
 
 bool valid_key(const std::string& key) {
@@ -62,7 +61,7 @@ std::map<std::string, std::string> parse_dotenv(const std::string& content,
       };
       while (!closed() && std::getline(in, raw)) {
         ++line_no;
-        if (!raw.empty() && raw.back() == '\r') raw.pop_back();
+        util::drop_trailing_cr(raw);
         value += "\n" + raw;
       }
       std::string out;

@@ -8,6 +8,7 @@
 
 #include "tide/migration.hpp"
 #include "tide/sql.hpp"
+#include "tide/util/text.hpp"
 
 namespace tide {
 namespace {
@@ -273,13 +274,8 @@ Migration parse_migration(const std::string& path, const std::string& content,
 
   // Normalise line endings once (and drop a UTF-8 byte order mark, which editors on Windows
   // write); every line number below is a line of this text.
-  std::string text;
-  text.reserve(content.size());
   const size_t bom = content.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
-  for (size_t i = bom; i < content.size(); ++i) {
-    if (!(content[i] == '\r' && i + 1 < content.size() && content[i + 1] == '\n'))
-      text += content[i];
-  }
+  const std::string text = util::lf_line_endings(std::string_view(content).substr(bom));
 
   struct Pending {
     Section section;
