@@ -163,7 +163,9 @@ std::string render_plan_sql(const Plan& plan, const PlanContext& ctx) {
     } else {
       out += "-- transaction:false: statements run one by one, outside a transaction\n";
     }
-    for (const auto& set : timeout_settings(sec, ctx.lock_timeout, sec.transactional)) {
+    for (const auto& set : timeout_settings(
+             sec, ctx.lock_timeout,
+             sec.transactional ? SettingScope::kTransaction : SettingScope::kSession)) {
       out += set + ";\n";
     }
     for (const auto& st : sec.statements) out += lock_comment(ctx, st) + terminated(st.sql) + "\n";
