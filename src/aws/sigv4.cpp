@@ -56,6 +56,8 @@ const char* kAlgorithm = "AWS4-HMAC-SHA256";
 
 }  // namespace
 
+std::string hex(std::string_view bytes) { return util::hex(bytes); }
+
 std::string sha256_hex(std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "context.hpp"
-#include "tide/adopt.hpp"
+#include "tide/adopt/adopt.hpp"
 #include "tide/error.hpp"
 #include "tide/util/file.hpp"
 

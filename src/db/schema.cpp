@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include "tide/db/schema_sql.hpp"
-#include "tide/state.hpp"
+#include "tide/migration/state.hpp"
 
 namespace tide {
 

@@ -5,7 +5,7 @@
 #include <map>
 
 #include "tide/error.hpp"
-#include "tide/lint.hpp"
+#include "tide/lint/lint.hpp"
 #include "tide/util/file.hpp"
 
 namespace fs = std::filesystem;

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lint/tree.hpp"
-#include "tide/lint.hpp"
+#include "tide/lint/lint.hpp"
 #include "tide/util/ansi.hpp"
 #include "tide/util/text.hpp"
 

@@ -7,7 +7,7 @@
 #include <map>
 
 #include "tide/error.hpp"
-#include "tide/migration.hpp"
+#include "tide/migration/migration.hpp"
 #include "tide/util/file.hpp"
 
 namespace fs = std::filesystem;

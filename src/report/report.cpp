@@ -1,9 +1,10 @@
 // Text and JSON renderings of plans, run reports and status.
-#include "tide/report.hpp"
-#include "tide/util/ansi.hpp"
-#include "tide/util/text.hpp"
+#include "tide/report/report.hpp"
 
 #include <fmt/format.h>
+
+#include "tide/util/ansi.hpp"
+#include "tide/util/text.hpp"
 
 namespace tide {
 namespace {

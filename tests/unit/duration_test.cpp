@@ -1,7 +1,7 @@
 // Unit tests for src/migration/duration.cpp: the durations of markers, config and flags.
 #include <catch2/catch.hpp>
 
-#include "tide/duration.hpp"
+#include "tide/util/duration.hpp"
 
 using namespace tide;
 

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "tide/db/schema.hpp"
-#include "tide/state.hpp"
+#include "tide/migration/state.hpp"
 
 using namespace tide;
 

@@ -8,7 +8,7 @@
 #include <fstream>
 
 #include "tide/error.hpp"
-#include "tide/lint.hpp"
+#include "tide/lint/lint.hpp"
 #include "tide/util/file.hpp"
 
 using namespace tide;

@@ -1,8 +1,8 @@
 // Unit tests for src/util/slug.cpp: the one slug core behind `tide new` and `tide adopt`.
 #include <catch2/catch.hpp>
 
-#include "tide/adopt.hpp"
-#include "tide/migration_template.hpp"
+#include "tide/adopt/adopt.hpp"
+#include "tide/migration/migration_template.hpp"
 #include "tide/util/slug.hpp"
 
 using namespace tide;

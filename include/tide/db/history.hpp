@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "tide/state.hpp"
+#include "tide/migration/state.hpp"
 #include "tide/util/identifier.hpp"
 
 namespace tide {

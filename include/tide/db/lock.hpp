@@ -3,7 +3,7 @@
 
 #include <pqxx/pqxx>
 
-#include "tide/duration.hpp"
+#include "tide/util/duration.hpp"
 #include "tide/util/identifier.hpp"
 
 namespace tide {

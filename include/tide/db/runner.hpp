@@ -12,7 +12,7 @@
 #include "tide/db/connection.hpp"
 #include "tide/db/history.hpp"
 #include "tide/db/target.hpp"
-#include "tide/plan.hpp"
+#include "tide/plan/plan.hpp"
 
 namespace tide {
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "tide/migration.hpp"
+#include "tide/migration/migration.hpp"
 #include "tide/util/identifier.hpp"  // quote_ident, which lives there
 
 namespace tide {

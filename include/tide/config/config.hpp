@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "tide/duration.hpp"
+#include "tide/util/duration.hpp"
 #include "tide/util/identifier.hpp"  // QualifiedName, parse_table_name (used with the config)
 
 namespace tide {
