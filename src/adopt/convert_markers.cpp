@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include "convert.hpp"
+#include "tide/util/text.hpp"
 
 namespace tide::adopt {
 namespace {
@@ -16,15 +17,9 @@ bool ends_with(const std::string& s, const std::string& suffix) {
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
+using util::lower;
 std::string trim(const std::string& s) {
-  const size_t b = s.find_first_not_of(" \t");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
+  return util::trim(s, " \t");
 }
 
 // "<digits><separator><name>.sql" → the tide file name "<digits>_<slug>.sql".

@@ -8,6 +8,7 @@
 
 #include "convert.hpp"
 #include "tide/error.hpp"
+#include "tide/util/text.hpp"
 
 namespace tide::adopt {
 namespace {
@@ -185,7 +186,7 @@ Plan plan_adoption(const Conversion& conv, const std::optional<std::vector<OldRo
     throw validation_error(
         fmt::format("cannot adopt the {} project ({} problem{}); nothing was "
                     "written or recorded:{}",
-                    tool_name(conv.tool), refusals.size(), refusals.size() == 1 ? "" : "s", list));
+                    tool_name(conv.tool), refusals.size(), util::plural_s(refusals.size()), list));
   }
   for (const Item& i : plan.items) {
     if (!i.applied && newest_applied && version_of(*i.migration) < *newest_applied) {

@@ -5,11 +5,12 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include "convert.hpp"
 #include "tide/error.hpp"
+#include "tide/util/file.hpp"
+#include "tide/util/text.hpp"
 
 namespace fs = std::filesystem;
 
@@ -21,20 +22,20 @@ std::vector<std::string> split_list(const std::string& list) {
   std::string item;
   std::istringstream in(list);
   while (std::getline(in, item, ',')) {
-    const size_t b = item.find_first_not_of(" \t");
-    if (b == std::string::npos) continue;
-    item = item.substr(b, item.find_last_not_of(" \t") - b + 1);
+    item = util::trim(item, " \t");
+    if (item.empty()) continue;
     if (item.rfind("filesystem:", 0) == 0) item = item.substr(11);
     out.push_back(item);
   }
   return out;
 }
 
+// A settings file's text; "" when there is none.
 std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
+  util::FileText text = util::read_file(path);
+  if (text.missing) return "";
+  if (!text) throw usage_error(fmt::format("{}: cannot read it: {}", path, text.error));
+  return std::move(*text.content);
 }
 
 // The first existing directory of `candidates` that is not tide's own (`avoid`), else the
@@ -54,7 +55,7 @@ std::string flyway_setting(const std::string& key) {
   for (const char* path : {"flyway.conf", "conf/flyway.conf"}) {
     std::istringstream in(read_text(path));
     for (std::string line; std::getline(in, line);) {
-      if (!line.empty() && line.back() == '\r') line.pop_back();
+      util::drop_trailing_cr(line);
       if (line.rfind(key + "=", 0) == 0) return line.substr(key.size() + 1);
     }
   }

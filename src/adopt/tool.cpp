@@ -6,6 +6,7 @@
 
 #include "convert.hpp"
 #include "tide/migration/sql_split.hpp"
+#include "tide/util/slug.hpp"
 
 namespace tide::adopt {
 
@@ -49,18 +50,8 @@ std::string default_table(Tool t) {
 }
 
 std::string slugify(const std::string& name) {
-  std::string slug;
-  for (unsigned char c : name) {
-    if (std::isalnum(c) && c < 0x80) {
-      slug += static_cast<char>(std::tolower(c));
-    } else if (c == '-') {
-      slug += '-';
-    } else if (!slug.empty() && slug.back() != '_') {
-      slug += '_';
-    }
-  }
-  while (!slug.empty() && (slug.back() == '_' || slug.back() == '-')) slug.pop_back();
-  while (!slug.empty() && (slug.front() == '_' || slug.front() == '-')) slug.erase(0, 1);
+  // The same core as `tide new`; a name with nothing usable still needs a file name.
+  std::string slug = util::slug(name).text;
   return slug.empty() ? "migration" : slug;
 }
 

@@ -5,8 +5,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "aws/credential_process.hpp"
 #include "aws/metadata_credentials.hpp"
@@ -14,16 +12,15 @@
 #include "aws/shared_config.hpp"
 #include "aws/sts.hpp"
 #include "tide/error.hpp"
+#include "tide/util/file.hpp"
 
 namespace tide::aws {
 namespace {
 
 std::string read_token_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw CredentialError("web identity: cannot read token file " + path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  std::string token = s.str();
+  const util::FileText text = util::read_file(path);
+  if (!text) throw CredentialError("web identity: cannot read token file " + path);
+  std::string token = *text.content;
   while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
   if (token.empty()) throw CredentialError("web identity: token file " + path + " is empty");
   return token;

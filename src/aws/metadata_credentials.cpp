@@ -6,15 +6,14 @@
 #include <arpa/inet.h>
 #include <curl/curl.h>
 
-#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "aws/http.hpp"
 #include "aws/provider.hpp"
 #include "aws/retry.hpp"
 #include "aws/text.hpp"
+#include "tide/util/file.hpp"
 
 namespace tide::aws {
 namespace {
@@ -113,11 +112,9 @@ std::optional<Credentials> container_credentials(const AwsOptions& opts, std::st
   req.headers = {{"Accept", "application/json"}};
   std::string auth;
   if (std::string file = env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"); !file.empty()) {
-    std::ifstream in(file);
-    if (!in) throw CredentialError("container credentials: cannot read " + file);
-    std::ostringstream s;
-    s << in.rdbuf();
-    auth = trim(s.str());
+    const util::FileText text = util::read_file(file);
+    if (!text) throw CredentialError("container credentials: cannot read " + file);
+    auth = trim(*text.content);
   } else {
     auth = env("AWS_CONTAINER_AUTHORIZATION_TOKEN");
   }

@@ -2,27 +2,21 @@
 #include "aws/shared_config.hpp"
 
 #include <cctype>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <optional>
 #include <sstream>
 
 #include "aws/provider.hpp"
 #include "aws/text.hpp"
+#include "tide/util/file.hpp"
 
 namespace tide::aws {
 namespace {
 
 std::string read_optional_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (errno == ENOENT || errno == ENOTDIR) return "";
-    throw CredentialError("cannot read " + path + ": " + std::strerror(errno));
-  }
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  util::FileText text = util::read_file(path);
+  if (text.missing) return "";
+  if (!text) throw CredentialError("cannot read " + path + ": " + text.error);
+  return std::move(*text.content);
 }
 
 std::string expand_home(const std::string& path) {
@@ -57,7 +51,7 @@ IniFile parse_ini(const std::string& text, const std::string& origin) {
   };
   while (std::getline(lines, line)) {
     ++lineno;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+    util::drop_trailing_cr(line);
     std::string t = trim(line);
     if (t.empty() || t[0] == '#' || t[0] == ';') continue;
     if ((line[0] == ' ' || line[0] == '\t') && current && !last_key.empty()) {

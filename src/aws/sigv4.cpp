@@ -56,16 +56,7 @@ const char* kAlgorithm = "AWS4-HMAC-SHA256";
 
 }  // namespace
 
-std::string hex(std::string_view bytes) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out += digits[c >> 4];
-    out += digits[c & 0xf];
-  }
-  return out;
-}
+std::string hex(std::string_view bytes) { return util::hex(bytes); }
 
 std::string sha256_hex(std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];

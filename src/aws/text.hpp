@@ -1,22 +1,16 @@
-// Small text helpers shared by the AWS files (INI, XML, HTTP answers, header names).
+// The text helpers the AWS files use (INI, XML, HTTP answers, header names), from tide/util.
 #pragma once
 
-#include <algorithm>
-#include <cctype>
 #include <string>
+
+#include "tide/util/text.hpp"
 
 namespace tide::aws {
 
+// AWS answers are trimmed of spaces, tabs and line breaks (not of form feeds).
 inline std::string trim(const std::string& s) {
-  const size_t b = s.find_first_not_of(" \t\r\n");
-  const size_t e = s.find_last_not_of(" \t\r\n");
-  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+  return util::trim(s, " \t\r\n");
 }
-
-inline std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
+using util::lower;
 
 }  // namespace tide::aws

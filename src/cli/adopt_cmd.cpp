@@ -5,12 +5,12 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "command.hpp"
 #include "context.hpp"
 #include "tide/adopt/adopt.hpp"
 #include "tide/error.hpp"
+#include "tide/util/file.hpp"
 
 namespace fs = std::filesystem;
 
@@ -35,10 +35,11 @@ std::map<std::string, std::string> existing_files(const std::string& dir) {
   if (!fs::is_directory(dir, ec)) return files;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     if (entry.path().extension() != ".sql" || !entry.is_regular_file(ec)) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::ostringstream content;
-    content << in.rdbuf();
-    files[entry.path().filename().string()] = content.str();
+    util::FileText content = util::read_file(entry.path().string());
+    if (!content)
+      throw usage_error(
+          fmt::format("{}: cannot read it: {}", entry.path().string(), content.error));
+    files[entry.path().filename().string()] = std::move(*content.content);
   }
   return files;
 }

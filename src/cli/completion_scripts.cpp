@@ -6,16 +6,13 @@
 #include <set>
 
 #include "completion.hpp"
+#include "tide/util/text.hpp"
 
 namespace tide::cli {
 
 namespace {
 
-std::string join(const std::vector<std::string>& items, const std::string& sep) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : sep) + item;
-  return out;
-}
+using util::join;
 
 // The flags that complete for `cmd`: its own, then the root's it does not redefine.
 std::vector<CompletionFlag> flags_for(const CompletionCommand& cmd, const CompletionCommand& root) {

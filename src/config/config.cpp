@@ -6,14 +6,13 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "tide/config/redact.hpp"
 #include "tide/error.hpp"
 #include "tide/lint/lint.hpp"
-#include "tide/migration/sql_split.hpp"
+#include "tide/util/file.hpp"
+#include "tide/util/text.hpp"
 
 namespace fs = std::filesystem;
 
@@ -206,6 +205,12 @@ class Reader {
   const EnvLookup& env_;
 };
 
+std::string environment_names(const Config& config) {
+  std::vector<std::string> names;
+  for (const auto& e : config.environments) names.push_back(e.name);
+  return util::join(names, ", ");
+}
+
 }  // namespace
 
 Config load_config(const std::string& path, const EnvLookup& env) {
@@ -214,14 +219,11 @@ Config load_config(const std::string& path, const EnvLookup& env) {
     throw usage_error(
         fmt::format("config file '{}' is a directory: give the path of a tide.yaml file", path));
   }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  if (!in || !(text << in.rdbuf()) || in.bad()) {
-    throw usage_error(fmt::format("cannot read config file '{}'", path));
-  }
+  const util::FileText text = util::read_file(path);
+  if (!text) throw usage_error(fmt::format("cannot read config file '{}'", path));
   YAML::Node root;
   try {
-    root = YAML::Load(text.str());
+    root = YAML::Load(*text.content);
   } catch (const YAML::Exception& e) {
     throw usage_error(fmt::format("{}:{}: invalid YAML: {}", path, e.mark.line + 1, e.msg));
   }
@@ -325,8 +327,7 @@ const Environment* select_environment(const Config& config, const std::string& r
   if (name.empty()) {
     if (config.environments.size() == 1) return &config.environments.front();
     if (config.environments.empty()) return nullptr;
-    std::string names;
-    for (const auto& e : config.environments) names += (names.empty() ? "" : ", ") + e.name;
+    const std::string names = environment_names(config);
     throw usage_error(
         fmt::format("{} defines several environments ({}); choose one with -e NAME, "
                     "TIDE_ENV or default_env",
@@ -335,44 +336,12 @@ const Environment* select_environment(const Config& config, const std::string& r
   for (const auto& e : config.environments) {
     if (e.name == name) return &e;
   }
-  std::string names;
-  for (const auto& e : config.environments) names += (names.empty() ? "" : ", ") + e.name;
+  const std::string names = environment_names(config);
   throw usage_error(fmt::format(
       "environment '{}' (from {}) is not defined{}", name, source,
       config.path.empty()
           ? " (no tide.yaml)"
           : fmt::format(" in {} (defined: {})", config.path, names.empty() ? "none" : names)));
-}
-
-QualifiedName parse_table_name(const std::string& name) {
-  const size_t dot = name.find('.');
-  QualifiedName q{"public", name};
-  if (dot != std::string::npos) {
-    q.schema = name.substr(0, dot);
-    q.table = name.substr(dot + 1);
-  }
-  if (q.schema.empty() || q.table.empty() || q.table.find('.') != std::string::npos) {
-    throw usage_error(fmt::format("table '{}' must be NAME or SCHEMA.NAME", name));
-  }
-  // PostgreSQL cuts identifiers at 63 bytes: the history table "<table>_history" must fit too,
-  // or it would be cut onto the table's own name.
-  constexpr size_t kMaxIdentifier = 63;
-  const size_t max_table = kMaxIdentifier - std::string("_history").size();
-  if (q.schema.size() > kMaxIdentifier) {
-    throw usage_error(fmt::format("table '{}': the schema name is {} bytes; PostgreSQL allows {}",
-                                  name, q.schema.size(), kMaxIdentifier));
-  }
-  if (q.table.size() > max_table) {
-    throw usage_error(fmt::format(
-        "table '{}': the name is {} bytes; at most {} (PostgreSQL allows {} bytes, and the "
-        "history table NAME_history must fit too)",
-        name, q.table.size(), max_table, kMaxIdentifier));
-  }
-  return q;
-}
-
-std::string QualifiedName::quoted() const {
-  return quote_ident(schema) + "." + quote_ident(table);
 }
 
 }  // namespace tide

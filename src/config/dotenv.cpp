@@ -5,18 +5,17 @@
 
 #include <cctype>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include "tide/error.hpp"
+#include "tide/util/file.hpp"
+#include "tide/util/text.hpp"
 
 namespace tide {
 namespace {
 
 std::string trim(const std::string& s) {
-  const size_t b = s.find_first_not_of(" \t\r");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
+  return util::trim(s, " \t\r");
 }
 
 bool valid_key(const std::string& key) {
@@ -62,7 +61,7 @@ std::map<std::string, std::string> parse_dotenv(const std::string& content,
       };
       while (!closed() && std::getline(in, raw)) {
         ++line_no;
-        if (!raw.empty() && raw.back() == '\r') raw.pop_back();
+        util::drop_trailing_cr(raw);
         value += "\n" + raw;
       }
       std::string out;
@@ -103,11 +102,9 @@ EnvLookup load_dotenv(const std::string& path, EnvLookup env) {
   if (!std::filesystem::is_regular_file(file, ec)) {
     throw usage_error(fmt::format("--env-file {}: no such file", file));
   }
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream content;
-  content << in.rdbuf();
-  if (!in && !in.eof()) throw usage_error(fmt::format("--env-file {}: cannot read it", file));
-  return with_dotenv(std::move(env), parse_dotenv(content.str(), file));
+  const util::FileText content = util::read_file(file);
+  if (!content) throw usage_error(fmt::format("--env-file {}: cannot read it", file));
+  return with_dotenv(std::move(env), parse_dotenv(*content.content, file));
 }
 
 }  // namespace tide

@@ -11,18 +11,12 @@
 #include "tide/db/preconditions.hpp"
 #include "tide/db/runner.hpp"
 #include "tide/error.hpp"
-#include "tide/migration/sql_split.hpp"
+#include "tide/util/identifier.hpp"
 
 namespace tide {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string quote_qualified(const std::string& name) {
-  const size_t dot = name.find('.');
-  if (dot == std::string::npos) return quote_ident(name);
-  return quote_ident(name.substr(0, dot)) + "." + quote_ident(name.substr(dot + 1));
-}
 
 long long estimated_rows(pqxx::transaction_base& tx, const std::string& table) {
   const auto rows = tx.exec_params(
@@ -72,7 +66,8 @@ StepResult Runner::run_backfill(const Step& s) {
     // One batch in `tx`; false when there is nothing left to do.
     auto run_batch = [&](pqxx::transaction_base& tx) {
       std::string settings = target_.guard_sql();
-      for (const auto& set : timeout_settings(sec, settings_.lock_timeout, true)) {
+      for (const auto& set :
+           timeout_settings(sec, settings_.lock_timeout, SettingScope::kTransaction)) {
         settings += ";\n" + set;
       }
       tx.exec(settings);

@@ -5,8 +5,9 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "tide/db/schema.hpp"
 #include "tide/error.hpp"
-#include "tide/migration/sql_split.hpp"
+#include "tide/util/identifier.hpp"
 #include "tide/version.hpp"
 
 namespace tide {
@@ -49,42 +50,7 @@ void History::ensure(pqxx::transaction_base& tx) const {
       tx.exec_params1("SELECT count(*) FROM pg_namespace WHERE nspname = $1", table_.schema)[0]
           .as<int>() > 0;
   if (!schema_exists) tx.exec("CREATE SCHEMA " + quote_ident(table_.schema));
-  tx.exec(fmt::format(R"(CREATE TABLE {} (
-  version          text PRIMARY KEY,
-  name             text NOT NULL,
-  checksum         text NOT NULL,
-  state            text NOT NULL CHECK (state IN
-                     ('backfilling', 'applied', 'expanded', 'contracted', 'failed')),
-  backfill_section integer NOT NULL DEFAULT 0,
-  backfill_last_key text,
-  backfill_rows    bigint NOT NULL DEFAULT 0,
-  expanded_at      timestamptz,
-  expand_ms        bigint,
-  contracted_at    timestamptz,
-  contract_ms      bigint,
-  failed_from      text,
-  error            text,
-  applied_by       text NOT NULL DEFAULT current_user,
-  client_host      text,
-  tool_version     text,
-  updated_at       timestamptz NOT NULL DEFAULT clock_timestamp()
-))",
-                      quoted_));
-  tx.exec(fmt::format(R"(CREATE TABLE {} (
-  id           bigserial PRIMARY KEY,
-  at           timestamptz NOT NULL DEFAULT clock_timestamp(),
-  version      text NOT NULL,
-  name         text NOT NULL,
-  action       text NOT NULL,
-  state_before text NOT NULL,
-  state_after  text NOT NULL,
-  duration_ms  bigint,
-  db_user      text NOT NULL DEFAULT current_user,
-  client_host  text,
-  tool_version text,
-  detail       text
-))",
-                      history_table_name()));
+  tx.exec(metadata_schema_sql(table_));
 }
 
 std::vector<Record> History::load(pqxx::transaction_base& tx) const {

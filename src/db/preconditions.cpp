@@ -4,16 +4,10 @@
 
 #include <fmt/format.h>
 
-#include "tide/migration/sql_split.hpp"
+#include "tide/util/identifier.hpp"
 
 namespace tide {
 namespace {
-
-std::string quote_qualified(const std::string& name) {
-  const size_t dot = name.find('.');
-  if (dot == std::string::npos) return quote_ident(name);
-  return quote_ident(name.substr(0, dot)) + "." + quote_ident(name.substr(dot + 1));
-}
 
 std::string cause(pqxx::transaction_base& tx, const Section& sec, std::string& column,
                   BackfillKey::Problem& kind) {

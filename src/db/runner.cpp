@@ -248,7 +248,8 @@ StepResult Runner::run_in_transaction(const Step& s) {
         // The SET LOCALs travel with the first statement (one simple query, inside the
         // transaction already begun): one round trip fewer per step, same effect.
         std::string settings = target_.guard_sql() + ";\n";
-        for (const auto& set : timeout_settings(*s.section, settings_.lock_timeout, true)) {
+        for (const auto& set :
+             timeout_settings(*s.section, settings_.lock_timeout, SettingScope::kTransaction)) {
           settings += set + ";\n";
         }
         for (const Statement& st : s.section->statements) {
@@ -301,7 +302,8 @@ StepResult Runner::run_one_by_one(const Step& s) {
     n.exec(sql);
   };
   try {
-    for (const auto& set : timeout_settings(*s.section, settings_.lock_timeout, false)) {
+    for (const auto& set :
+         timeout_settings(*s.section, settings_.lock_timeout, SettingScope::kSession)) {
       session_exec(set);
     }
     for (const Statement& st : s.section->statements) {

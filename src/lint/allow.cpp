@@ -7,18 +7,14 @@
 #include <sstream>
 
 #include "tide/lint/lint.hpp"
+#include "tide/util/text.hpp"
 
 namespace tide::lint {
 namespace {
 
 constexpr const char* kTag = "tide:allow";
 
-std::string trim(const std::string& s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return s.substr(b, e - b);
-}
+using util::trim;
 
 // `rest` is what follows "tide:allow" on the line.
 Allow parse_allow(int line, const std::string& rest) {
@@ -68,7 +64,7 @@ AllowComments::AllowComments(const std::string& file_text) {
   std::istringstream in(file_text);
   std::string line;
   for (int n = 1; std::getline(in, line); ++n) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+    util::drop_trailing_cr(line);
     const std::string t = trim(line);
     if (t.empty()) {
       lines_.push_back(LineKind::kBlank);

@@ -2,12 +2,11 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include "tide/error.hpp"
 #include "tide/lint/lint.hpp"
+#include "tide/util/file.hpp"
 
 namespace fs = std::filesystem;
 
@@ -44,10 +43,9 @@ Report lint_paths(const std::string& dir, const std::vector<std::string>& files,
       continue;
     }
     // Outside the directory: linted in version order among the directory's migrations.
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream content;
-    content << in.rdbuf();
-    Migration m = parse_migration(file, content.str(), set.problems);
+    const util::FileText content = util::read_file(file);
+    if (!content) throw usage_error(fmt::format("{}: cannot read it: {}", file, content.error));
+    Migration m = parse_migration(file, *content.content, set.problems);
     set.migrations.push_back(std::move(m));
     opts.only.insert(file);
   }

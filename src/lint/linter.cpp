@@ -2,26 +2,32 @@
 // tide runs them, shows each statement to the rules, then applies opt-out comments and
 // severities. The schema model is fed every statement, reported or not, so rules see
 // what earlier migrations created.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "lint/allow.hpp"
 #include "lint/rule.hpp"
+#include "tide/error.hpp"
+#include "tide/util/file.hpp"
 
 namespace tide::lint {
 namespace {
 
-std::string read_source(const Migration& m, const Options& options) {
+// The file's text ("" for a migration made in memory, with no file); nullopt (and `error` set)
+// when the file is there but cannot be read. Runs on worker threads, so it reports instead of
+// throwing.
+std::optional<std::string> read_source(const Migration& m, const Options& options,
+                                       std::string& error) {
   auto it = options.sources.find(m.path);
   if (it != options.sources.end()) return it->second;
   if (!m.source.empty()) return m.source;  // as load_migrations read it
-  std::ifstream in(m.path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  util::FileText file = util::read_file(m.path);
+  if (file.missing) return std::string();
+  if (!file) error = fmt::format("{}: cannot read it: {}", m.path, file.error);
+  return std::move(file.content);
 }
 
 // The sections of a migration in the order tide runs them; down last (it reverts expand).
@@ -46,10 +52,13 @@ using Trees = std::vector<std::optional<Json>>;
 std::vector<Parsed> parse_all(const std::vector<const Migration*>& ms, size_t begin, size_t end,
                               const Options& options) {
   std::vector<Parsed> out(end - begin);
+  std::vector<std::string> errors(end - begin);
   std::atomic<size_t> next{begin};
   auto work = [&] {
     for (size_t i; (i = next++) < end;) {
-      out[i - begin].text = read_source(*ms[i], options);
+      auto text = read_source(*ms[i], options, errors[i - begin]);
+      if (!text) continue;
+      out[i - begin].text = std::move(*text);
       for (const Section* s : run_order(*ms[i])) {
         for (const Statement& st : s->statements)
           out[i - begin].trees.push_back(parse_statement(st.sql));
@@ -61,6 +70,9 @@ std::vector<Parsed> parse_all(const std::vector<const Migration*>& ms, size_t be
   for (size_t t = 1; t < std::min(cores, end - begin); ++t) threads.emplace_back(work);
   work();
   for (auto& t : threads) t.join();
+  for (const std::string& e : errors) {
+    if (!e.empty()) throw usage_error(e);
+  }
   return out;
 }
 

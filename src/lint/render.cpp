@@ -7,6 +7,8 @@
 
 #include "lint/tree.hpp"
 #include "tide/lint/lint.hpp"
+#include "tide/util/ansi.hpp"
+#include "tide/util/text.hpp"
 
 namespace tide::lint {
 namespace {
@@ -15,19 +17,16 @@ std::string location(const std::string& file, int line) {
   return line > 0 ? fmt::format("{}:{}", file, line) : file;
 }
 
-std::string plural(int n, const char* word) {
-  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
-}
-
 std::string summary(const Report& r) {
-  const std::string infos =
-      r.infos() ? fmt::format(" ({} on small tables, shown as info)", plural(r.infos(), "finding"))
-                : "";
+  const std::string infos = r.infos() ? fmt::format(" ({} on small tables, shown as info)",
+                                                    util::plural(r.infos(), "finding"))
+                                      : "";
   if (r.errors() == 0 && r.warnings() == 0) {
-    return fmt::format("{} checked: no problems{}", plural(r.migrations, "migration"), infos);
+    return fmt::format("{} checked: no problems{}", util::plural(r.migrations, "migration"), infos);
   }
-  return fmt::format("{}, {} in {}{}", plural(r.errors(), "error"), plural(r.warnings(), "warning"),
-                     plural(r.migrations, "migration"), infos);
+  return fmt::format("{}, {} in {}{}", util::plural(r.errors(), "error"),
+                     util::plural(r.warnings(), "warning"), util::plural(r.migrations, "migration"),
+                     infos);
 }
 
 // GitHub workflow command escaping: data escapes %, CR, LF; properties also ':' and ','.
@@ -63,7 +62,7 @@ std::string escape_property(const std::string& s) {
 
 std::string render_text(const Report& report, bool color) {
   auto paint = [&](const char* code, const std::string& s) {
-    return color ? fmt::format("\x1b[{}m{}\x1b[0m", code, s) : s;
+    return util::paint(code, s, util::color_if(color));
   };
   std::string out;
   for (const Problem& p : report.problems) {

@@ -9,6 +9,7 @@
 
 #include "tide/migration/migration.hpp"
 #include "tide/migration/sql_split.hpp"
+#include "tide/util/text.hpp"
 
 namespace tide {
 namespace {
@@ -279,17 +280,8 @@ Migration parse_migration(const std::string& path, const std::string& content,
 
   // Normalise line endings once (and drop a UTF-8 byte order mark, which editors on Windows
   // write); every line number below is a line of this text.
-  std::string text;
   const size_t bom = content.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
-  if (content.find('\r', bom) == std::string::npos) {
-    text.assign(content, bom, std::string::npos);
-  } else {
-    text.reserve(content.size());
-    for (size_t i = bom; i < content.size(); ++i) {
-      if (!(content[i] == '\r' && i + 1 < content.size() && content[i + 1] == '\n'))
-        text += content[i];
-    }
-  }
+  const std::string text = util::lf_line_endings(std::string_view(content).substr(bom));
 
   struct Pending {
     Section section;

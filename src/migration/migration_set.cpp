@@ -1,14 +1,9 @@
 // Reading a migrations directory: discovery, naming rules, duplicate versions, ordering.
 #include <fmt/format.h>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cctype>
-#include <cerrno>
 #include <exception>
 #include <filesystem>
 #include <map>
@@ -17,41 +12,12 @@
 
 #include "tide/error.hpp"
 #include "tide/migration/migration.hpp"
+#include "tide/util/file.hpp"
 
 namespace fs = std::filesystem;
 
 namespace tide {
 namespace {
-
-// One file's content in a single read of its size (a stream read costs more than the parse
-// of a small file). nullopt with `error` set when it cannot be opened or read.
-std::optional<std::string> read_content(const std::string& path, std::string& error) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    std::error_code ec;
-    (void)fs::status(path, ec);  // a dangling link or a symlink loop says why
-    error = fmt::format("cannot read file: {}",
-                        ec ? ec.message() : std::string("permission denied or not a file"));
-    return std::nullopt;
-  }
-  struct stat st {};
-  std::string content;
-  if (::fstat(fd, &st) == 0 && st.st_size > 0) content.reserve(static_cast<size_t>(st.st_size));
-  char buffer[65536];
-  for (;;) {
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n == 0) break;
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      ::close(fd);
-      error = "cannot read file";
-      return std::nullopt;
-    }
-    content.append(buffer, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  return content;
-}
 
 // What reading and parsing one file gave: its migration (when usable) and its problems.
 struct FileResult {
@@ -62,15 +28,17 @@ struct FileResult {
 
 FileResult load_file(const std::string& path) {
   FileResult r;
-  std::string error;
-  std::optional<std::string> content = read_content(path, error);
-  if (!content) {
-    r.problems.push_back(Problem{path, 0, error});
+  util::FileText file = util::read_file(path);
+  if (!file) {
+    std::error_code ec;
+    (void)fs::status(path, ec);  // a dangling link or a symlink loop says why
+    r.problems.push_back(
+        Problem{path, 0, fmt::format("cannot read file: {}", ec ? ec.message() : file.error)});
     return r;
   }
-  Migration m = parse_migration(path, *content, r.problems);
+  Migration m = parse_migration(path, *file.content, r.problems);
   if (!m.version.text.empty() || r.problems.empty()) {
-    m.source = std::move(*content);
+    m.source = std::move(*file.content);
     r.migration = std::move(m);
   }
   return r;

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "tide/error.hpp"
+#include "tide/util/slug.hpp"
 
 namespace tide {
 namespace {
@@ -51,94 +52,26 @@ std::optional<std::time_t> parse_timestamp(const std::string& text) {
   return t;
 }
 
-// One UTF-8 code point at text[i], advancing i; nullopt for a malformed sequence.
-std::optional<char32_t> decode_utf8(const std::string& text, size_t& i) {
-  const unsigned char lead = static_cast<unsigned char>(text[i]);
-  const int len = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 0;
-  if (len == 0 || lead >= 0xF8 || i + len > text.size()) return std::nullopt;
-  char32_t cp = lead & (0x7F >> len);
-  for (int k = 1; k < len; ++k) {
-    const unsigned char c = static_cast<unsigned char>(text[i + k]);
-    if ((c & 0xC0) != 0x80) return std::nullopt;
-    cp = (cp << 6) | (c & 0x3F);
-  }
-  i += len;
-  return cp;
-}
-
-// ASCII for the Latin letters of Latin-1 and Latin Extended-A (as unidecode spells them);
-// nullptr for anything else.
-const char* transliterate(char32_t cp) {
-  // clang-format off
-  // U+00C0..U+00FF
-  static const char* const kLatin1[64] = {
-      "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-      "d", "n", "o", "o", "o", "o", "o", nullptr, "o", "u", "u", "u", "u", "y", "th", "ss",
-      "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-      "d", "n", "o", "o", "o", "o", "o", nullptr, "o", "u", "u", "u", "u", "y", "th", "y"};
-  // U+0100..U+017F
-  static const char* const kLatinExtendedA[128] = {
-      "a", "a", "a", "a", "a", "a", "c", "c", "c", "c", "c", "c", "c", "c", "d", "d",
-      "d", "d", "e", "e", "e", "e", "e", "e", "e", "e", "e", "e", "g", "g", "g", "g",
-      "g", "g", "g", "g", "h", "h", "h", "h", "i", "i", "i", "i", "i", "i", "i", "i",
-      "i", "i", "ij", "ij", "j", "j", "k", "k", "q", "l", "l", "l", "l", "l", "l", "l",
-      "l", "l", "l", "n", "n", "n", "n", "n", "n", "n", "ng", "ng", "o", "o", "o", "o",
-      "o", "o", "oe", "oe", "r", "r", "r", "r", "r", "r", "s", "s", "s", "s", "s", "s",
-      "s", "s", "t", "t", "t", "t", "t", "t", "u", "u", "u", "u", "u", "u", "u", "u",
-      "u", "u", "u", "u", "w", "w", "y", "y", "y", "z", "z", "z", "z", "z", "z", "s"};
-  // clang-format on
-  if (cp >= 0xC0 && cp <= 0xFF) return kLatin1[cp - 0xC0];
-  if (cp >= 0x100 && cp <= 0x17F) return kLatinExtendedA[cp - 0x100];
-  return nullptr;
-}
-
 }  // namespace
 
 std::string migration_slug(const std::string& name) {
-  std::string slug;
-  std::string refused;  // characters a file name cannot hold, as the user wrote them
-  for (size_t i = 0; i < name.size();) {
-    const unsigned char u = static_cast<unsigned char>(name[i]);
-    std::string ascii;
-    if (u < 0x80) {
-      ascii = std::isalnum(u) ? std::string(1, static_cast<char>(std::tolower(u)))
-                              : (u == '-' ? "-" : " ");
-      ++i;
-    } else {
-      const size_t start = i;
-      const auto cp = decode_utf8(name, i);
-      if (!cp) {
-        throw usage_error(
-            "the migration name is not valid UTF-8; name it in ASCII, e.g. add_body_text");
-      }
-      const char* t = transliterate(*cp);
-      if (t) {
-        ascii = t;
-      } else if (refused.find(name.substr(start, i - start)) == std::string::npos) {
-        refused += (refused.empty() ? "'" : ", '") + name.substr(start, i - start) + "'";
-      }
-    }
-    for (char c : ascii) {
-      if (c == ' ' || c == '-') {
-        if (!slug.empty() && slug.back() != '_' && slug.back() != '-') slug += c == '-' ? '-' : '_';
-      } else {
-        slug += c;
-      }
-    }
+  const util::Slug slug = util::slug(name);
+  if (slug.invalid_utf8) {
+    throw usage_error(
+        "the migration name is not valid UTF-8; name it in ASCII, e.g. add_body_text");
   }
-  if (!refused.empty()) {
+  if (!slug.refused.empty()) {
     throw usage_error(fmt::format(
         "migration name '{}' has characters a file name cannot hold ({}): file names are "
         "ASCII letters, digits, '_' and '-' (accented Latin letters are transliterated); "
         "name it in ASCII, e.g. add_body_text",
-        name, refused));
+        name, slug.refused));
   }
-  while (!slug.empty() && (slug.back() == '_' || slug.back() == '-')) slug.pop_back();
-  if (slug.empty()) {
+  if (slug.text.empty()) {
     throw usage_error(
         fmt::format("migration name '{}' has no letters or digits; use e.g. add_body_text", name));
   }
-  return slug;
+  return slug.text;
 }
 
 Version next_version(const MigrationSet& existing, const std::string& format, std::time_t now) {

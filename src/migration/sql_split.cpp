@@ -209,13 +209,4 @@ std::string copy_with_client(const std::string& sql) {
   return out;
 }
 
-std::string quote_ident(const std::string& ident) {
-  std::string out = "\"";
-  for (char c : ident) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 }  // namespace tide

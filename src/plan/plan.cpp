@@ -77,16 +77,15 @@ const char* state_name(State s) {
 }
 
 std::optional<State> parse_state(const std::string& s) {
-  for (State st : {State::kPending, State::kBackfilling, State::kApplied, State::kExpanded,
-                   State::kContracted, State::kFailed}) {
+  for (State st : kStates) {
     if (s == state_name(st)) return st;
   }
   return std::nullopt;
 }
 
 std::vector<std::string> timeout_settings(const Section& section, Millis default_lock_timeout,
-                                          bool local) {
-  const char* scope = local ? "LOCAL " : "";
+                                          SettingScope setting_scope) {
+  const char* scope = setting_scope == SettingScope::kTransaction ? "LOCAL " : "";
   std::vector<std::string> out{
       fmt::format("SET {}lock_timeout = '{}ms'", scope,
                   section.lock_timeout.value_or(default_lock_timeout).count())};

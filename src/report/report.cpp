@@ -3,23 +3,16 @@
 
 #include <fmt/format.h>
 
+#include "tide/util/ansi.hpp"
+#include "tide/util/text.hpp"
+
 namespace tide {
 namespace {
 
-std::string paint(const std::string& s, const char* code, bool color) {
-  return color ? fmt::format("\033[{}m{}\033[0m", code, s) : s;
-}
+using util::visible_width;
 
-size_t visible_width(const std::string& s) {
-  size_t n = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\033') {
-      while (i < s.size() && s[i] != 'm') ++i;
-    } else if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
-      ++n;
-    }
-  }
-  return n;
+std::string paint(const std::string& s, const char* code, bool color) {
+  return util::paint(code, s, util::color_if(color));
 }
 
 // A statement as a script line: its ';' goes on a line of its own when a comment ends it.
@@ -155,7 +148,7 @@ std::string render_progress(const BackfillProgress& p, size_t width) {
 
 std::string render_plan_sql(const Plan& plan, const PlanContext& ctx) {
   std::string out = fmt::format("-- tide {} --dry-run against {}: {} step{}\n", plan.command,
-                                ctx.target, plan.steps.size(), plan.steps.size() == 1 ? "" : "s");
+                                ctx.target, plan.steps.size(), util::plural_s(plan.steps.size()));
   if (plan.steps.empty()) return out + "-- nothing to do\n";
   for (const Step& s : plan.steps) {
     const Section& sec = *s.section;
@@ -171,7 +164,9 @@ std::string render_plan_sql(const Plan& plan, const PlanContext& ctx) {
     } else {
       out += "-- transaction:false: statements run one by one, outside a transaction\n";
     }
-    for (const auto& set : timeout_settings(sec, ctx.lock_timeout, sec.transactional)) {
+    for (const auto& set : timeout_settings(
+             sec, ctx.lock_timeout,
+             sec.transactional ? SettingScope::kTransaction : SettingScope::kSession)) {
       out += set + ";\n";
     }
     for (const auto& st : sec.statements) out += lock_comment(ctx, st) + terminated(st.sql) + "\n";
@@ -257,7 +252,7 @@ std::string render_status_text(const std::vector<StatusRow>& rows, bool color) {
   }
   return render_table(table) +
          fmt::format("\n{} migration{}: {} pending, {} expanded (awaiting contract){}\n",
-                     rows.size(), rows.size() == 1 ? "" : "s", pending, expanded,
+                     rows.size(), util::plural_s(rows.size()), pending, expanded,
                      failed ? fmt::format(", {} failed", failed) : "");
 }
 
@@ -317,12 +312,12 @@ std::string render_run_text(const Plan& plan, const RunReport& report, bool rehe
   }
   if (report.done_elsewhere) {
     out += fmt::format("{} step{} found done after a reconnect (another runner): not run again\n",
-                       report.done_elsewhere, report.done_elsewhere == 1 ? "" : "s");
+                       report.done_elsewhere, util::plural_s(report.done_elsewhere));
   }
   const size_t accounted =
       std::min(plan.steps.size(), report.results.size() + report.done_elsewhere);
   const size_t skipped = plan.steps.size() - accounted;
-  if (skipped) out += fmt::format("{} later step{} not run\n", skipped, skipped == 1 ? "" : "s");
+  if (skipped) out += fmt::format("{} later step{} not run\n", skipped, util::plural_s(skipped));
   return out;
 }
 

@@ -225,3 +225,9 @@ TEST_CASE("config errors never show a password") {
     CHECK(std::string(e.what()).find("yz") == std::string::npos);
   }
 }
+
+TEST_CASE("an empty tide.yaml loads as the defaults (it used to read as unreadable)", "[config]") {
+  const Config c = load_config(write_config(""), fake_env({}));
+  CHECK(c.table == "tide_migrations");
+  CHECK(c.environments.empty());
+}

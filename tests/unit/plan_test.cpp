@@ -244,3 +244,23 @@ TEST_CASE("keyed backfill checks know what earlier steps may fix") {
   CHECK(checks[2].may_change_keys);  // the unique index of 0003
   CHECK_FALSE(checks[2].may_create_table);
 }
+
+TEST_CASE("timeout_settings: SET LOCAL in a transaction, SET for the session, undone by RESET") {
+  std::vector<Problem> problems;
+  const Migration plain = parse_migration("m/0001_a.sql", "-- migrate:up\nSELECT 1;\n", problems);
+  const Migration timed = parse_migration(
+      "m/0002_b.sql",
+      "-- migrate:up transaction:false lock_timeout:2s statement_timeout:1m\nSELECT 1;\n",
+      problems);
+  REQUIRE(problems.empty());
+  CHECK(timeout_settings(plain.expand, Millis(5000), SettingScope::kTransaction) ==
+        std::vector<std::string>{"SET LOCAL lock_timeout = '5000ms'"});
+  CHECK(timeout_settings(plain.expand, Millis(5000), SettingScope::kSession) ==
+        std::vector<std::string>{"SET lock_timeout = '5000ms'"});
+  CHECK(
+      timeout_settings(timed.expand, Millis(5000), SettingScope::kSession) ==
+      std::vector<std::string>{"SET lock_timeout = '2000ms'", "SET statement_timeout = '60000ms'"});
+  CHECK(reset_timeouts(plain.expand) == std::vector<std::string>{"RESET lock_timeout"});
+  CHECK(reset_timeouts(timed.expand) ==
+        std::vector<std::string>{"RESET lock_timeout", "RESET statement_timeout"});
+}

@@ -60,3 +60,109 @@ TEST_CASE("a step's SQLSTATE is read from its error text") {
   CHECK(sqlstate_of("m.sql: lost the connection") == "");
   CHECK(sqlstate_of("(SQLSTATE 4") == "");
 }
+
+namespace {
+
+struct RunFixture {
+  MigrationSet files;
+  Plan plan;
+  RunFixture() {
+    std::vector<Problem> problems;
+    files.migrations.push_back(parse_migration(
+        "m/0001_a.sql", "-- migrate:up\nCREATE TABLE t (id int);\n-- migrate:down\nDROP TABLE t;\n",
+        problems));
+    files.migrations.push_back(parse_migration(
+        "m/0002_b.sql", "-- migrate:up\nCREATE TABLE u (id int);\n-- migrate:down\nDROP TABLE u;\n",
+        problems));
+    REQUIRE(problems.empty());
+    plan = plan_up(files, {}, UpOptions{});
+    REQUIRE(plan.steps.size() == 2);
+  }
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(RunFixture, "the run report: one row a step, errors below, later steps counted",
+                 "[report]") {
+  RunReport report;
+  StepResult ok;
+  ok.step = &plan.steps[0];
+  ok.ms = 12;
+  ok.attempts = 3;
+  report.results.push_back(ok);
+  StepResult failed;
+  failed.step = &plan.steps[1];
+  failed.outcome = StepResult::Outcome::kFailed;
+  failed.error = "m/0002_b.sql:2: relation \"u\" already exists (SQLSTATE 42P07)";
+  report.results.push_back(failed);
+  const std::string text = render_run_text(plan, report, false, false);
+  CHECK_THAT(text, Catch::Contains("-> applied after 3 tries"));
+  CHECK_THAT(text, Catch::Contains("\nerror: " + failed.error + "\n"));
+  CHECK(text.find('\033') == std::string::npos);
+  CHECK(render_run_text(plan, report, false, true).find("\033[31m") != std::string::npos);
+  CHECK_THAT(render_run_text(plan, report, true, false), Catch::Contains("rolled back"));
+
+  const auto json = run_json(plan, report, false);
+  CHECK(json["ok"] == false);
+  CHECK(json["planned_steps"] == 2);
+  CHECK(json["steps"][0]["state_after"] == "applied");
+  CHECK(json["steps"][0]["attempts"] == 3);
+  CHECK(json["steps"][0]["rows"].is_null());
+  CHECK(json["steps"][1]["error"] == failed.error);
+  CHECK(run_json(plan, report, true)["steps"][0]["state_after"].is_null());
+
+  report.results.pop_back();
+  CHECK_THAT(render_run_text(plan, report, false, false),
+             Catch::Contains("1 later step not run\n"));
+  report.results.clear();
+  report.done_elsewhere = 2;
+  CHECK_THAT(render_run_text(plan, report, false, false),
+             Catch::Contains("2 steps found done after a reconnect"));
+  CHECK(render_run_text(Plan{}, RunReport{}, false, false) == "nothing to contract\n");
+}
+
+TEST_CASE_METHOD(RunFixture, "the dry-run script counts its steps and says when there is none",
+                 "[report]") {
+  const std::string sql = render_plan_sql(plan, PlanContext{"me@db/app", Millis(5000)});
+  CHECK(sql.rfind("-- tide up --dry-run against me@db/app: 2 steps\n", 0) == 0);
+  Plan empty;
+  empty.command = "down";
+  CHECK(render_plan_sql(empty, PlanContext{"me@db/app", Millis(5000)}) ==
+        "-- tide down --dry-run against me@db/app: 0 steps\n-- nothing to do\n");
+}
+
+TEST_CASE("status: text and JSON agree on states and notes", "[report]") {
+  CHECK(render_status_text({}, false) == "no migrations\n");
+  Record rec;
+  rec.version = Version{"0001"};
+  rec.state = State::kBackfilling;
+  rec.backfill_rows = 42;
+  rec.expanded_at = "2026-11-24T09:30:00Z";
+  StatusRow backfilling;
+  backfilling.version = rec.version;
+  backfilling.name = "a";
+  backfilling.state = State::kBackfilling;
+  backfilling.record = &rec;
+  StatusRow missing;
+  missing.version = Version{"0002"};
+  missing.name = "b";
+  missing.state = State::kApplied;
+  missing.missing = true;
+  const std::string text = render_status_text({backfilling, missing}, false);
+  CHECK_THAT(text, Catch::Contains("42 rows done"));
+  CHECK_THAT(text, Catch::Contains("missing"));
+  CHECK_THAT(text, Catch::Contains("2 migrations: 1 pending, 0 expanded (awaiting contract)\n"));
+  CHECK(render_status_text({missing}, true).find("\033[31mmissing\033[0m") != std::string::npos);
+  const auto json = status_json({backfilling, missing});
+  CHECK(json["migrations"][0]["state"] == "backfilling");
+  CHECK(json["migrations"][0]["backfill_rows"] == 42);
+  CHECK(json["migrations"][0]["expanded_at"] == rec.expanded_at);
+  CHECK(json["migrations"][1]["missing"] == true);
+  CHECK(json["migrations"][1]["file"].is_null());
+}
+
+TEST_CASE("render_table aligns columns by what shows, not by escape bytes", "[report]") {
+  const std::string table =
+      render_table({{"A", "B"}, {"\033[32mlong cell\033[0m", "x"}, {"größe", "y"}});
+  CHECK(table == "A          B\n\033[32mlong cell\033[0m  x\ngröße      y\n");
+}

@@ -31,7 +31,7 @@ struct Scope {
 
 std::string sha256_hex(std::string_view data);
 std::string hmac_sha256(std::string_view key, std::string_view data);  // raw 32 bytes
-std::string hex(std::string_view bytes);
+std::string hex(std::string_view bytes);  // util::hex
 
 // RFC 3986 percent-encoding as SigV4 wants it: unreserved characters stay, all else %XX.
 std::string uri_encode(std::string_view s, bool keep_slash = false);

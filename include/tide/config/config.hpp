@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tide/util/duration.hpp"
+#include "tide/util/identifier.hpp"  // QualifiedName, parse_table_name (used with the config)
 
 namespace tide {
 
@@ -79,15 +80,5 @@ const Environment* select_environment(Config& config, const std::string& request
 // The same choice without expanding anything (the environment's name, line, literal values).
 const Environment* select_environment(const Config& config, const std::string& requested,
                                       const EnvLookup& env);
-
-// A schema-qualified table name split in two; schema defaults to "public".
-struct QualifiedName {
-  std::string schema;
-  std::string table;
-  std::string quoted() const;  // "schema"."table"
-};
-// Errors (exit 2) for a name with more than one dot, or too long for PostgreSQL's 63-byte
-// identifiers (the table, and its "<table>_history" companion).
-QualifiedName parse_table_name(const std::string& name);
 
 }  // namespace tide

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "tide/config/config.hpp"
 #include "tide/migration/state.hpp"
+#include "tide/util/identifier.hpp"
 
 namespace tide {
 

@@ -3,8 +3,8 @@
 
 #include <pqxx/pqxx>
 
-#include "tide/config/config.hpp"
 #include "tide/util/duration.hpp"
+#include "tide/util/identifier.hpp"
 
 namespace tide {
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "tide/migration/migration.hpp"
+#include "tide/util/identifier.hpp"  // quote_ident, which lives there
 
 namespace tide {
 
@@ -31,8 +32,5 @@ std::string transaction_control(const std::string& sql);
 
 // "FROM STDIN" or "TO STDOUT" for a COPY that exchanges its data with the client; "" otherwise.
 std::string copy_with_client(const std::string& sql);
-
-// Quotes a (possibly schema-qualified, already split) identifier for SQL, like quote_ident.
-std::string quote_ident(const std::string& ident);
 
 }  // namespace tide

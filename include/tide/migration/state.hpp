@@ -10,6 +10,10 @@
 namespace tide {
 
 enum class State { kPending, kBackfilling, kApplied, kExpanded, kContracted, kFailed };
+// Every state, in declaration order: the one list the names, parsing and the metadata table's
+// CHECK constraint (src/db/schema.sql) come from.
+inline constexpr State kStates[] = {State::kPending,  State::kBackfilling, State::kApplied,
+                                    State::kExpanded, State::kContracted,  State::kFailed};
 const char* state_name(State s);
 std::optional<State> parse_state(const std::string& s);
 

@@ -40,9 +40,10 @@ struct DownOptions {
 
 // The SET statements (without ';') that put a section's timeouts in force: lock_timeout
 // always (the section's, else `default_lock_timeout`), statement_timeout when the section sets
-// one. `local`: SET LOCAL, for a transaction; otherwise session-wide, undone by reset_timeouts().
+// one. kTransaction: SET LOCAL, gone at COMMIT; kSession: SET, undone by reset_timeouts().
+enum class SettingScope { kTransaction, kSession };
 std::vector<std::string> timeout_settings(const Section& section, Millis default_lock_timeout,
-                                          bool local);
+                                          SettingScope scope);
 std::vector<std::string> reset_timeouts(const Section& section);
 
 // Problems that stop up/contract/down and fail validate: changed checksums, failed records,
