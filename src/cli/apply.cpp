@@ -179,6 +179,7 @@ int apply_plan(const Context& ctx, Target& target, const Plan& plan, const Apply
                  plan.command);
     return 128 + report.interrupted;
   }
+  if (report.stopped_by) return static_cast<int>(*report.stopped_by);
   if (report.ok()) return 0;
   for (const auto& r : report.results) {
     if (r.precondition) return static_cast<int>(ExitCode::kValidation);

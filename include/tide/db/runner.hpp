@@ -5,6 +5,7 @@
 #include <functional>
 #include <list>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "tide/db/connection.hpp"
 #include "tide/db/history.hpp"
 #include "tide/db/target.hpp"
+#include "tide/error.hpp"
 #include "tide/plan.hpp"
 
 namespace tide {
@@ -53,8 +55,12 @@ struct RunReport {
   // Steps of the plan that a re-plan after a reconnect found recorded done (by another runner,
   // or by a commit that went through as the connection dropped): not run again.
   size_t done_elsewhere = 0;
-  int interrupted = 0;      // the signal that stopped the run, or 0
-  std::string stopped_at;   // where the run stopped, for "progress saved at …"
+  int interrupted = 0;     // the signal that stopped the run, or 0
+  std::string stopped_at;  // where the run stopped, for "progress saved at …"
+  // Set when an error of tide's own (a record found `failed` on a re-plan, the session moved,
+  // the lock lost to another runner) stopped the run: its exit code. The results before it
+  // are still reported.
+  std::optional<ExitCode> stopped_by;
   std::list<Plan> replans;  // the plans made after reconnects (results point into them)
 };
 
