@@ -41,7 +41,7 @@ expect 0 up
 contains "$ERR" "throttled: replica lag"
 contains "$ERR" "> 1 s (standby $name)"
 contains "$ERR" "throttle released"
-equals "$(state_of 0001)" expanded
+equals "$(state_of 0001)" applied
 equals "$(q 'SELECT count(*) FROM items WHERE n <> 1 OR marked IS NOT TRUE')" 0
 
 scenario "throttled longer than max_throttle: stops with progress saved (exit 1); a rerun resumes"
@@ -62,7 +62,7 @@ done_before=$(q 'SELECT count(*) FROM items WHERE n = 1')
 sed -i 's/^max_replica_lag: 1s/max_replica_lag: 0/' "$WORK/tide.yaml"
 expect 0 up
 contains "$ERR" "resuming after"
-equals "$(state_of 0001)" expanded
+equals "$(state_of 0001)" applied
 equals "$(q 'SELECT count(*) FROM items WHERE n <> 1 OR marked IS NOT TRUE')" 0
 
 done_suite
