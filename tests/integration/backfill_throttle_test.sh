@@ -15,7 +15,7 @@ trap "stop_standby; $previous_trap" EXIT
 as_pg "$bindir/pg_basebackup" -h "$PGHOST" -p "$PGPORT" -U postgres -D "$standby" -R -X stream -c fast >/dev/null
 sport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 name="tide_throttle_$$"
-as_pg "$bindir/pg_ctl" -D "$standby" -l "$standby.log" -w -t 300 start -o "-p $sport -k $TIDE_PG_DIR -c listen_addresses=127.0.0.1 -c cluster_name=$name -c recovery_min_apply_delay=2s -c wal_receiver_status_interval=1s" >/dev/null
+as_pg "$bindir/pg_ctl" -D "$standby" -l "$standby.log" -w -t 300 start -o "-p $sport -k $TIDE_PG_DIR -c listen_addresses=127.0.0.1 -c cluster_name=$name -c recovery_min_apply_delay=2s -c wal_receiver_status_interval=1s -c max_connections=200" >/dev/null || { cat "$standby.log" >&2; fail "the standby did not start"; }
 for _ in $(seq 600); do
   [ "$(psql -X -At -d postgres -c "SELECT count(*) FROM pg_stat_replication WHERE application_name = '$name' AND state = 'streaming'")" = 1 ] && break
   sleep 0.1
