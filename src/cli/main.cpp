@@ -9,7 +9,7 @@
 #include "context.hpp"
 #include "logging.hpp"
 #include "tide/error.hpp"
-#include "tide/log_fields.hpp"
+#include "tide/util/log_fields.hpp"
 
 namespace {
 

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "tide/sql.hpp"
+#include "tide/migration/sql_split.hpp"
 
 namespace tide {
 

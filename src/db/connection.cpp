@@ -9,8 +9,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "tide/config/redact.hpp"
 #include "tide/error.hpp"
-#include "tide/redact.hpp"
 
 namespace tide {
 namespace {

@@ -12,7 +12,7 @@
 
 #include "tide/db/preconditions.hpp"
 #include "tide/error.hpp"
-#include "tide/log_fields.hpp"
+#include "tide/util/log_fields.hpp"
 
 namespace tide {
 namespace {

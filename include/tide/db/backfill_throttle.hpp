@@ -7,7 +7,7 @@
 #include <pqxx/pqxx>
 #include <string>
 
-#include "tide/duration.hpp"
+#include "tide/util/duration.hpp"
 
 namespace tide {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "tide/aws/rds_token.hpp"
-#include "tide/config.hpp"
+#include "tide/config/config.hpp"
 
 namespace tide {
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "tide/config.hpp"
-#include "tide/state.hpp"
+#include "tide/config/config.hpp"
+#include "tide/migration/state.hpp"
 
 namespace tide {
 

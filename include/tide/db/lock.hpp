@@ -3,8 +3,8 @@
 
 #include <pqxx/pqxx>
 
-#include "tide/config.hpp"
-#include "tide/duration.hpp"
+#include "tide/config/config.hpp"
+#include "tide/util/duration.hpp"
 
 namespace tide {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "tide/plan.hpp"
+#include "tide/plan/plan.hpp"
 
 namespace tide {
 

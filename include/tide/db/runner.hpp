@@ -14,7 +14,7 @@
 #include "tide/db/history.hpp"
 #include "tide/db/target.hpp"
 #include "tide/error.hpp"
-#include "tide/plan.hpp"
+#include "tide/plan/plan.hpp"
 
 namespace tide {
 

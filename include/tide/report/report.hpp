@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "tide/db/runner.hpp"
-#include "tide/plan.hpp"
+#include "tide/plan/plan.hpp"
 
 namespace tide {
 

@@ -1,10 +1,10 @@
-// Reading table sizes and the time zone for a connected lint (include/tide/lint_live.hpp).
+// Reading table sizes and the time zone for a connected lint (include/tide/db/lint_stats.hpp).
 // Statistics only: no table is scanned, so this is cheap on any database.
-#include "tide/lint_live.hpp"
+#include "tide/db/lint_stats.hpp"
 
-namespace tide::lint {
+namespace tide::db {
 
-TableSizes read_table_sizes(pqxx::connection& conn) {
+lint::TableSizes read_table_sizes(pqxx::connection& conn) {
   pqxx::read_transaction tx(conn);
   // reltuples is -1 for a table never vacuumed or analysed (PostgreSQL 14+); older servers
   // report 0 with relpages 0, which then reads as "empty", as the planner reads it too.
@@ -14,9 +14,9 @@ TableSizes read_table_sizes(pqxx::connection& conn) {
       "WHERE c.relkind IN ('r', 'p', 'm') "
       "AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
       "AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'");
-  TableSizes sizes;
+  lint::TableSizes sizes;
   for (const auto& row : rows) {
-    TableSize size;
+    lint::TableSize size;
     size.rows = row[2].as<double>();
     size.bytes = row[3].as<long long>();
     sizes[row[0].as<std::string>() + "." + row[1].as<std::string>()] = size;
@@ -29,4 +29,4 @@ std::string read_time_zone(pqxx::connection& conn) {
   return tx.exec1("SHOW TimeZone")[0].as<std::string>();
 }
 
-}  // namespace tide::lint
+}  // namespace tide::db
