@@ -142,8 +142,8 @@ StepResult Runner::run_batches(BackfillRun& run) {
   try {
     const std::string first_sql = sec.keyed() ? bounds_sql(run.walk, false, false) : "";
     const std::string next_sql = sec.keyed() ? bounds_sql(run.walk, true, false) : "";
-    const std::string prologue =
-        batch_prologue_sql(target_.guard_sql(), timeout_settings(sec, settings_.lock_timeout, true));
+    const std::string prologue = batch_prologue_sql(
+        target_.guard_sql(), timeout_settings(sec, settings_.lock_timeout, true));
     std::string batch_last;
     long long changed = 0;
     // One batch in `tx`; false when there is nothing left to do.

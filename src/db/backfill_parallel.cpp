@@ -33,12 +33,12 @@ struct Range {
 struct Board {
   std::mutex mu;
   std::condition_variable changed;
-  std::deque<Range> ranges;   // in walk order; never shrinks while workers run
-  std::deque<size_t> queue;   // indexes into ranges, not yet taken
-  bool closed = false;        // no more ranges will come
-  std::string failure;        // the first worker's error; stops the walk
+  std::deque<Range> ranges;  // in walk order; never shrinks while workers run
+  std::deque<size_t> queue;  // indexes into ranges, not yet taken
+  bool closed = false;       // no more ranges will come
+  std::string failure;       // the first worker's error; stops the walk
   bool failure_is_guard = false;
-  long long done_rows = 0;    // rows of the ranges finished by this run
+  long long done_rows = 0;  // rows of the ranges finished by this run
   int attempts = 1;
 };
 
@@ -78,7 +78,8 @@ StepResult Runner::run_parallel(BackfillRun& run) {
     size_t upto = absorbed;
     {
       std::lock_guard<std::mutex> lock(board.mu);
-      while (upto < board.ranges.size() && board.ranges[upto].done) mark = board.ranges[upto++].last;
+      while (upto < board.ranges.size() && board.ranges[upto].done)
+        mark = board.ranges[upto++].last;
     }
     if (!mark) return;
     pqxx::work tx(session_.conn());
@@ -153,10 +154,11 @@ StepResult Runner::run_parallel(BackfillRun& run) {
                   std::lock_guard<std::mutex> lock(board.mu);
                   if (board.failure.empty()) {
                     board.failure =
-                        guard ? fmt::format("{}: a backfill worker stopped: the migration lock is "
-                                            "no longer held by this run's session, or the worker's "
-                                            "session moved (a transaction pooler?)",
-                                            m.path)
+                        guard ? fmt::format(
+                                    "{}: a backfill worker stopped: the migration lock is "
+                                    "no longer held by this run's session, or the worker's "
+                                    "session moved (a transaction pooler?)",
+                                    m.path)
                               : statement_error(m, at, e);
                     board.failure_is_guard = guard;
                   }
@@ -252,10 +254,14 @@ StepResult Runner::run_parallel(BackfillRun& run) {
       {
         pqxx::nontransaction tx(session_.conn());
         const std::string& q = sql[after ? 1 : 0][below ? 1 : 0];
-        if (after && below) b = tx.exec_params(q, *after, below->first);
-        else if (after) b = tx.exec_params(q, *after);
-        else if (below) b = tx.exec_params(q, below->first);
-        else b = tx.exec(q);
+        if (after && below)
+          b = tx.exec_params(q, *after, below->first);
+        else if (after)
+          b = tx.exec_params(q, *after);
+        else if (below)
+          b = tx.exec_params(q, below->first);
+        else
+          b = tx.exec(q);
       }
       std::lock_guard<std::mutex> lock(board.mu);
       if (b[0][0].is_null()) {
