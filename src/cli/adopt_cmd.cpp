@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "command.hpp"
 #include "context.hpp"
 #include "tide/adopt/adopt.hpp"
 #include "tide/error.hpp"
@@ -60,13 +61,16 @@ struct Adoption {
   std::vector<std::string> recorded;
 };
 
-// Reads both tables and plans; with `apply`, writes the files and records, all in `tx`.
+// A preview reads and plans; an adoption also writes the files and the records.
+enum class Act { kPreview, kAdopt };
+
+// Reads both tables and plans; with Act::kAdopt, writes the files and records, all in `tx`.
 Adoption adopt_in(pqxx::dbtransaction& tx, const History& history, const adopt::Conversion& conv,
-                  const adopt::Project& project, const std::string& dir, bool apply) {
+                  const adopt::Project& project, const std::string& dir, Act act) {
   Adoption a;
   const auto rows = adopt::read_old_table(tx, conv.tool, project.table);
   a.plan = adopt::plan_adoption(conv, rows, history.load(tx), existing_files(dir));
-  if (!apply) return a;
+  if (act == Act::kPreview) return a;
   for (const auto& item : a.plan.items) {
     if (!item.file_exists) write_file(dir, item.migration->filename, item.migration->content);
   }
@@ -134,8 +138,8 @@ nlohmann::json render_json(const Adoption& a, const adopt::Project& project, con
           {"notes", a.plan.notes}};
 }
 
-void run_adopt(const GlobalOptions& g, const AdoptOptions& o) {
-  const Context ctx = make_context(g);
+int run_adopt(Run& run, const AdoptOptions& o) {
+  const Context& ctx = run.ctx();
   const auto tool = adopt::parse_tool(o.from);
   if (!tool) throw usage_error(fmt::format("--from: unknown tool '{}'", o.from));
   const std::string dir = tide_dir(ctx);
@@ -154,41 +158,49 @@ void run_adopt(const GlobalOptions& g, const AdoptOptions& o) {
   Adoption a;
   {
     // First a read-only pass: a refused adoption creates nothing, not even tide's table.
-    Target target = ctx.open(TargetMode::kRead);
+    Target target = run.open_read_only();
     pqxx::read_transaction tx(target.session().conn());
-    a = adopt_in(tx, target.history(), conv, project, dir, false);
+    a = adopt_in(tx, target.history(), conv, project, dir, Act::kPreview);
   }
   if (o.apply) {
-    Target target = ctx.open(TargetMode::kMigrate);
+    Target target = run.open();
     pqxx::work tx(target.session().conn());
-    a = adopt_in(tx, target.history(), conv, project, dir, true);
+    a = adopt_in(tx, target.history(), conv, project, dir, Act::kAdopt);
     tx.commit();
   }
   print(o.format == "json" ? render_json(a, project, dir, o.apply).dump(2) + "\n"
                            : render_text(a, project, dir, ctx, o.apply));
+  return 0;
 }
+
+class Adopt final : public Command {
+ public:
+  void define(CLI::App& cmd) override {
+    cmd.add_option("--from", o_.from, "The tool the project uses")
+        ->required()
+        ->check(CLI::IsMember({"dbmate", "sql-migrate", "golang-migrate", "goose", "flyway"}));
+    cmd.add_option("--from-dir", o_.from_dir,
+                   "The tool's migrations directory (default: where the tool looks)");
+    cmd.add_option("--from-table", o_.from_table,
+                   "The tool's metadata table, NAME or SCHEMA.NAME (default: the tool's)");
+    cmd.add_flag("--apply", o_.apply, "Write the files and the records (default: preview only)");
+    cmd.add_option("--format", o_.format, "Output format")->check(CLI::IsMember({"text", "json"}));
+  }
+  // A preview only reads.
+  Needs needs(const Needs& row, const GlobalOptions&) const override {
+    if (o_.apply) return row;
+    return {row.files, Database::kReadOnly, Lock::kNone};
+  }
+  int run(Run& run) override { return run_adopt(run, o_); }
+
+ private:
+  AdoptOptions o_;
+};
 
 }  // namespace
 
-void add_adopt(CLI::App& app, GlobalOptions& g, int& exit_code) {
-  auto* cmd = app.add_subcommand(
-      "adopt",
-      "Take over a dbmate, sql-migrate, golang-migrate, goose or Flyway project: convert its files "
-      "and record what it applied (a preview unless --apply)");
-  auto o = std::make_shared<AdoptOptions>();
-  cmd->add_option("--from", o->from, "The tool the project uses")
-      ->required()
-      ->check(CLI::IsMember({"dbmate", "sql-migrate", "golang-migrate", "goose", "flyway"}));
-  cmd->add_option("--from-dir", o->from_dir,
-                  "The tool's migrations directory (default: where the tool looks)");
-  cmd->add_option("--from-table", o->from_table,
-                  "The tool's metadata table, NAME or SCHEMA.NAME (default: the tool's)");
-  cmd->add_flag("--apply", o->apply, "Write the files and the records (default: preview only)");
-  cmd->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"text", "json"}));
-  cmd->callback([&g, &exit_code, o] {
-    run_adopt(g, *o);
-    exit_code = 0;
-  });
+std::unique_ptr<Command> make_adopt_command() {
+  return std::make_unique<Adopt>();
 }
 
 }  // namespace tide::cli

@@ -118,9 +118,10 @@ void add_apply_flags(CLI::App* cmd, ApplyFlags& f) {
       ->check(CLI::Range(0, 100));
 }
 
-TargetMode target_mode(const ApplyFlags& f) {
-  if (f.dry_run) return TargetMode::kRead;
-  return f.rehearse ? TargetMode::kRehearse : TargetMode::kMigrate;
+Needs apply_needs(Needs row, const ApplyFlags& f) {
+  if (f.dry_run) return {row.files, Database::kReadOnly, Lock::kNone};
+  if (f.rehearse) row.database = Database::kRehearse;
+  return row;
 }
 
 void require_no_problems(const std::vector<Problem>& problems, const std::string& what) {

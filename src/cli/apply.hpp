@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "command.hpp"
 #include "context.hpp"
 #include "tide/plan/plan.hpp"
 
@@ -18,7 +19,9 @@ struct ApplyFlags {
 };
 
 void add_apply_flags(CLI::App* cmd, ApplyFlags& f);
-TargetMode target_mode(const ApplyFlags& f);
+// The needs of a run with these flags: --dry-run reads only and takes no lock, --rehearse
+// rolls every transactional step back.
+Needs apply_needs(Needs row, const ApplyFlags& f);
 // Throws exit 3 listing every problem, when there is one.
 void require_no_problems(const std::vector<Problem>& problems, const std::string& what);
 // Runs or previews the plan and prints the result; returns the exit code.

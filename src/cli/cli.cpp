@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <array>
+
 #include "completion.hpp"
 #include "tide/error.hpp"
 #include "tide/report/suggest.hpp"
@@ -14,25 +16,55 @@ namespace {
 
 constexpr const char* kGlobalGroup = "Global flags";
 
-using AddCommand = void (*)(CLI::App& app, GlobalOptions& g, int& exit_code);
-
-// Every command, in the order `tide help` lists them. A new command is one line here.
-const AddCommand kCommands[] = {
-    add_new,        add_status, add_up,    add_contract, add_down,  add_validate,
-    add_baseline,   add_repair, add_token, add_lint,     add_adopt, add_help,
-    add_completion,  // walks this table's commands when it runs
+// A row of the table: a command, what it needs before it runs, and the words users bring from
+// other tools for it. Flags may narrow the needs (Command::needs): --dry-run only reads and
+// takes no lock, validate --offline and lint without --url/-e need no database, adopt without
+// --apply only reads.
+struct CommandRow {
+  const char* name;
+  Needs needs;
+  std::unique_ptr<Command> (*make)();
+  const char* summary;
+  std::array<const char*, 4> synonyms;
 };
 
-// Words users bring from other tools, and the tide command that does that.
-struct Synonym {
-  const char* word;
-  const char* command;
+// Every command, in the order `tide help` lists them. A new command is one row here.
+// token reads the environment's host and user itself and connects to nothing; lint and adopt
+// read their files their own way (lint: those named, adopt: another tool's).
+// clang-format off
+const CommandRow kCommands[] = {
+  // name        files            database              lock
+  {"new",        {Files::kReport, Database::kNone,      Lock::kNone},      make_new_command,
+   "Write the next migration file and print its path", {"create", "generate"}},
+  {"status",     {Files::kReport, Database::kReadOnly,  Lock::kNone},      make_status_command,
+   "Show every migration and its state", {"info", "history"}},
+  {"up",         {Files::kStrict, Database::kReadWrite, Lock::kMigration}, make_up_command,
+   "Expand (and backfill) every pending migration in version order", {"migrate", "apply"}},
+  {"contract",   {Files::kStrict, Database::kReadWrite, Lock::kMigration}, make_contract_command,
+   "Run the contract phase of expanded migrations in version order", {}},
+  {"down",       {Files::kStrict, Database::kReadWrite, Lock::kMigration}, make_down_command,
+   "Revert the newest applied or expanded migrations (default: 1)",
+   {"rollback", "revert", "undo", "redo"}},
+  {"validate",   {Files::kReport, Database::kReadOnly,  Lock::kNone},      make_validate_command,
+   "Check the files (and, online, the records) and list every problem", {"check", "verify"}},
+  {"baseline",   {Files::kStrict, Database::kReadWrite, Lock::kMigration}, make_baseline_command,
+   "Record every migration up to VERSION as done, without running it", {}},
+  {"repair",     {Files::kStrict, Database::kReadWrite, Lock::kMigration}, make_repair_command,
+   "Re-stamp checksums from the files and clear failed records", {}},
+  {"token",      {Files::kNone,   Database::kNone,      Lock::kNone},      make_token_command,
+   "Print an RDS IAM auth token for the environment", {}},
+  {"lint",       {Files::kNone,   Database::kReadOnly,  Lock::kNone},      make_lint_command,
+   "Flag statements that would lock or break a live database (tide help lint: rules)", {}},
+  {"adopt",      {Files::kNone,   Database::kReadWrite, Lock::kMigration}, make_adopt_command,
+   "Take over a dbmate, sql-migrate, golang-migrate, goose or Flyway project: convert its files "
+   "and record what it applied (a preview unless --apply)", {}},
+  {"help",       {Files::kNone,   Database::kNone,      Lock::kNone},      make_help_command,
+   "Show the help of tide or of one command", {}},
+  // completion walks the commands of this table when it runs.
+  {"completion", {Files::kNone,   Database::kNone,      Lock::kNone},      make_completion_command,
+   "Print a shell completion script: bash, zsh or fish (docs/install.md)", {}},
 };
-const Synonym kSynonyms[] = {
-    {"rollback", "down"},  {"revert", "down"},    {"undo", "down"},       {"migrate", "up"},
-    {"apply", "up"},       {"create", "new"},     {"generate", "new"},    {"info", "status"},
-    {"history", "status"}, {"check", "validate"}, {"verify", "validate"}, {"redo", "down"},
-};
+// clang-format on
 
 // Each command's help page ends with the global flags, which work after the command too.
 class HelpFormatter : public CLI::Formatter {
@@ -57,21 +89,22 @@ class HelpFormatter : public CLI::Formatter {
   }
 };
 
-std::vector<std::string> command_names(const CLI::App& app) {
+std::vector<std::string> command_names() {
   std::vector<std::string> names;
-  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
-    names.push_back(sub->get_name());
-  }
+  for (const CommandRow& row : kCommands) names.push_back(row.name);
   return names;
 }
 
-std::string unknown_command(const CLI::App& app, const std::string& word) {
+std::string unknown_command(const std::string& word) {
   std::string hint;
-  for (const Synonym& s : kSynonyms) {
-    if (word == s.word) hint = fmt::format("; tide does that with 'tide {}'", s.command);
+  for (const CommandRow& row : kCommands) {
+    for (const char* synonym : row.synonyms) {
+      if (synonym && word == synonym)
+        hint = fmt::format("; tide does that with 'tide {}'", row.name);
+    }
   }
   if (hint.empty()) {
-    if (auto near = nearest(word, command_names(app))) {
+    if (auto near = nearest(word, command_names())) {
       hint = fmt::format("; did you mean '{}'?", *near);
     }
   }
@@ -120,7 +153,8 @@ std::string help_hint(const CLI::App& app, const std::vector<std::string>& args)
   return help_for(nullptr);
 }
 
-void build_cli(CLI::App& app, GlobalOptions& g, int& exit_code) {
+CommandLine::CommandLine(CLI::App& app) : app_(app) {
+  GlobalOptions& g = global_;
   app.name("tide");
   app.description("tide: schema migrations for PostgreSQL and Aurora, the expand/contract way");
   app.formatter(std::make_shared<HelpFormatter>());
@@ -161,27 +195,52 @@ void build_cli(CLI::App& app, GlobalOptions& g, int& exit_code) {
                  "Variables file (default: ./.env when present; never overrides the environment)")
       ->type_name("PATH");
   app.option_defaults()->group("Options");
-  for (AddCommand add : kCommands) add(app, g, exit_code);
+  for (const CommandRow& row : kCommands) {
+    commands_.push_back(row.make());
+    commands_.back()->define(*app.add_subcommand(row.name, row.summary));
+  }
   for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) sub->group("Commands");
 }
 
-void add_help(CLI::App& app, GlobalOptions&, int& exit_code) {
-  auto* cmd = app.add_subcommand("help", "Show the help of tide or of one command");
-  auto command = std::make_shared<std::string>();
-  cmd->add_option("command", *command, "The command to explain");
-  cmd->callback([&app, &exit_code, command] {
-    if (command->empty()) {
-      print(app.get_formatter()->make_help(&app, app.get_name(), CLI::AppFormatMode::Normal));
-    } else {
-      const CLI::App* sub = nullptr;
-      for (const CLI::App* s : app.get_subcommands([](const CLI::App*) { return true; })) {
-        if (s->get_name() == *command) sub = s;
-      }
-      if (!sub) throw usage_error(unknown_command(app, *command));
-      print(sub->help(app.get_name()));
+int CommandLine::run() {
+  for (size_t i = 0; i < commands_.size(); ++i) {
+    if (app_.got_subcommand(kCommands[i].name)) {
+      return dispatch(*commands_[i], kCommands[i].needs, global_, app_);
     }
-    exit_code = 0;
-  });
+  }
+  throw usage_error("a command is required: tide COMMAND (commands: tide help)");
+}
+
+namespace {
+
+class Help final : public Command {
+ public:
+  void define(CLI::App& cmd) override {
+    cmd.add_option("command", command_, "The command to explain");
+  }
+  int run(Run& run) override {
+    const CLI::App& app = run.app();
+    if (command_.empty()) {
+      print(app.get_formatter()->make_help(&app, app.get_name(), CLI::AppFormatMode::Normal));
+      return 0;
+    }
+    for (const CLI::App* s : app.get_subcommands([](const CLI::App*) { return true; })) {
+      if (s->get_name() == command_) {
+        print(s->help(app.get_name()));
+        return 0;
+      }
+    }
+    throw usage_error(unknown_command(command_));
+  }
+
+ private:
+  std::string command_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_help_command() {
+  return std::make_unique<Help>();
 }
 
 std::optional<std::string> diagnose(const CLI::App& app, const std::vector<std::string>& args) {
@@ -207,7 +266,7 @@ std::optional<std::string> diagnose(const CLI::App& app, const std::vector<std::
       for (const CLI::App* s : app.get_subcommands([](const CLI::App*) { return true; })) {
         if (s->get_name() == a) cmd = s;
       }
-      if (!cmd) return unknown_command(app, a);
+      if (!cmd) return unknown_command(a);
       continue;
     }
     size_t allowed = 0;

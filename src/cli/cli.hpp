@@ -4,16 +4,32 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "command.hpp"
 #include "context.hpp"
 
 namespace tide::cli {
 
-// Global flags and every command of the table, registered on `app` (named "tide").
-void build_cli(CLI::App& app, GlobalOptions& g, int& exit_code);
+// The global flags and every command of the table, registered on an app named "tide"; after
+// the app parsed a command line, run() runs the command it chose.
+class CommandLine {
+ public:
+  explicit CommandLine(CLI::App& app);
+  CommandLine(const CommandLine&) = delete;  // the app holds pointers into it
+  CommandLine& operator=(const CommandLine&) = delete;
+  const GlobalOptions& global() const { return global_; }
+  // Runs the parsed command and returns its exit code (tide::Error for failures).
+  int run();
+
+ private:
+  CLI::App& app_;
+  GlobalOptions global_;
+  std::vector<std::unique_ptr<Command>> commands_;  // one per row of the table, in its order
+};
 
 // What is wrong with a command line that CLI11 refused, in the user's words: the unknown
 // command or flag (with the nearest known one), an unexpected argument, a missing command.
@@ -22,8 +38,5 @@ std::optional<std::string> diagnose(const CLI::App& app, const std::vector<std::
 
 // Where to read more about the command line `args`: "tide help CMD" or "tide help".
 std::string help_hint(const CLI::App& app, const std::vector<std::string>& args);
-
-// `tide help` / `tide help CMD`.
-void add_help(CLI::App& app, GlobalOptions& g, int& exit_code);
 
 }  // namespace tide::cli

@@ -2,6 +2,7 @@
 // and the `completion` command that prints them.
 #include "completion.hpp"
 
+#include "command.hpp"
 #include "context.hpp"
 
 namespace tide::cli {
@@ -59,21 +60,32 @@ CompletionCommand describe_cli(const CLI::App& app) {
   return describe(app, app.get_name());
 }
 
-void add_completion(CLI::App& app, GlobalOptions& /*g*/, int& exit_code) {
-  auto* cmd = app.add_subcommand(
-      "completion", "Print a shell completion script: bash, zsh or fish (docs/install.md)");
-  auto shell = std::make_shared<std::string>();
-  cmd->add_option("shell", *shell, "The shell")
-      ->required()
-      ->check(CLI::IsMember({"bash", "zsh", "fish"}));
-  cmd->callback([&app, &exit_code, shell] {
-    CompletionCommand root = describe_cli(app);
+namespace {
+
+class Completion final : public Command {
+ public:
+  void define(CLI::App& cmd) override {
+    cmd.add_option("shell", shell_, "The shell")
+        ->required()
+        ->check(CLI::IsMember({"bash", "zsh", "fish"}));
+  }
+  int run(Run& run) override {
+    CompletionCommand root = describe_cli(run.app());
     root.name = "tide";
-    if (*shell == "bash") print(bash_completion(root));
-    if (*shell == "zsh") print(zsh_completion(root));
-    if (*shell == "fish") print(fish_completion(root));
-    exit_code = 0;
-  });
+    if (shell_ == "bash") print(bash_completion(root));
+    if (shell_ == "zsh") print(zsh_completion(root));
+    if (shell_ == "fish") print(fish_completion(root));
+    return 0;
+  }
+
+ private:
+  std::string shell_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_completion_command() {
+  return std::make_unique<Completion>();
 }
 
 }  // namespace tide::cli

@@ -33,7 +33,4 @@ std::string bash_completion(const CompletionCommand& root);
 std::string zsh_completion(const CompletionCommand& root);
 std::string fish_completion(const CompletionCommand& root);
 
-// Registers `completion SHELL`; the script covers every command registered on `app`.
-void add_completion(CLI::App& app, GlobalOptions& g, int& exit_code);
-
 }  // namespace tide::cli

@@ -30,7 +30,7 @@ std::string fallback_migrations_dir(const EnvLookup& vars) {
 
 }  // namespace
 
-Context make_context(const GlobalOptions& g, bool needs_database) {
+Context make_context(const GlobalOptions& g, Database database) {
   Context ctx;
   ctx.global = g;
   ctx.vars = load_dotenv(g.env_file, process_environment());
@@ -66,7 +66,7 @@ Context make_context(const GlobalOptions& g, bool needs_database) {
       throw usage_error(fmt::format("--reconnect-timeout: {}", e));
     ctx.config.reconnect_timeout = *parse_duration(g.reconnect_timeout);
   }
-  if (needs_database && (g.url.empty() || !g.env.empty()))
+  if (database != Database::kNone && (g.url.empty() || !g.env.empty()))
     ctx.env = select_environment(ctx.config, g.env, vars);
   ctx.color = wants_color(g, STDOUT_FILENO);
   ctx.progress = smart_terminal(STDERR_FILENO) && !g.quiet && g.log_format != "json";
@@ -86,8 +86,11 @@ bool wants_color(const GlobalOptions& g, int fd) {
   return smart_terminal(fd);
 }
 
-MigrationSet Context::load_files(bool strict) const {
+MigrationSet Context::load_files(Files how) const {
+  if (how == Files::kNone) return {};
   MigrationSet set = load_migrations(migrations_dir);
+  if (how == Files::kReport) return set;
+  const bool strict = how == Files::kStrict;
   if (strict) {
     if (auto empty = check_not_empty(set, migrations_dir)) set.problems.push_back(*empty);
   }

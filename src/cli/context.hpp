@@ -38,6 +38,23 @@ bool wants_color(const GlobalOptions& g, int fd);
 // A terminal that understands cursor control (not TERM=dumb): where live progress lines go.
 bool smart_terminal(int fd);
 
+// How a command reads the migration files, and what it does with the problems in them.
+enum class Files {
+  kNone,    // reads none (or reads them its own way: lint, adopt)
+  kReport,  // every file; the problems stay in the set, for the command to report
+  kWarn,    // every file; the problems are logged as one warning
+  kStrict,  // every file; any problem, or no file at all, stops the command (exit 3)
+};
+// Which database a command works on.
+enum class Database {
+  kNone,       // none: no environment is selected, so none of its variables is needed
+  kReadOnly,   // a read-only session; nothing is created
+  kRehearse,   // the writer; every transactional step rolled back, nothing created
+  kReadWrite,  // the writer; the metadata table is created when missing
+};
+// Whether a command takes the migration lock (one runner at a time per database).
+enum class Lock { kNone, kMigration };
+
 struct Context {
   GlobalOptions global;
   Config config;
@@ -48,34 +65,21 @@ struct Context {
   bool color = false;     // stdout is a terminal that wants colour
   bool progress = false;  // stderr is a terminal: live progress lines
 
-  // All migration files; with `strict`, any problem in them throws (exit 3) listing each.
-  MigrationSet load_files(bool strict) const;
+  // All migration files, their problems handled as `how` says (Files::kNone: no files).
+  MigrationSet load_files(Files how) const;
   ConnectionSpec connection() const;
   Target open(TargetMode mode) const;
 };
 
-// `needs_database`: false for commands that read files only (validate --offline, lint, new):
-// they select no environment, so they need none of its variables.
-Context make_context(const GlobalOptions& g, bool needs_database = true);
+// With Database::kNone (validate --offline, lint, new) no environment is selected, so none
+// of its variables is needed.
+Context make_context(const GlobalOptions& g, Database database);
 
 // Parses a --to / baseline version argument (digits).
 Version parse_version_arg(const std::string& text, const std::string& flag);
 
 // Writes a JSON document or text to stdout.
 void print(const std::string& text);
-
-// Registers the subcommands; each sets `exit_code` when it runs.
-void add_new(CLI::App& app, GlobalOptions& g, int& exit_code);
-void add_status(CLI::App& app, GlobalOptions& g, int& exit_code);
-void add_up(CLI::App& app, GlobalOptions& g, int& exit_code);
-void add_contract(CLI::App& app, GlobalOptions& g, int& exit_code);
-void add_down(CLI::App& app, GlobalOptions& g, int& exit_code);
-void add_validate(CLI::App& app, GlobalOptions& g, int& exit_code);
-void add_baseline(CLI::App& app, GlobalOptions& g, int& exit_code);
-void add_repair(CLI::App& app, GlobalOptions& g, int& exit_code);
-void add_token(CLI::App& app, GlobalOptions& g, int& exit_code);
-void add_lint(CLI::App& app, GlobalOptions& g, int& exit_code);
-void add_adopt(CLI::App& app, GlobalOptions& g, int& exit_code);
 
 // `tide up`'s first step (config lint: error|warn|off): lints the migrations that have no
 // record yet, with the others as context. Throws exit 3 on errors when lint is `error`.

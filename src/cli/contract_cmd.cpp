@@ -2,24 +2,37 @@
 #include "apply.hpp"
 
 namespace tide::cli {
+namespace {
 
-void add_contract(CLI::App& app, GlobalOptions& g, int& exit_code) {
-  auto* cmd = app.add_subcommand("contract",
-                                 "Run the contract phase of expanded migrations in version order");
-  auto f = std::make_shared<ApplyFlags>();
-  auto to = std::make_shared<std::string>();
-  cmd->add_option("--to", *to, "Stop after this version");
-  add_apply_flags(cmd, *f);
-  cmd->callback([&g, &exit_code, f, to] {
-    const Context ctx = make_context(g);
+class Contract final : public Command {
+ public:
+  void define(CLI::App& cmd) override {
+    cmd.add_option("--to", to_, "Stop after this version");
+    add_apply_flags(&cmd, f_);
+  }
+  Needs needs(const Needs& row, const GlobalOptions&) const override {
+    return apply_needs(row, f_);
+  }
+  int run(Run& run) override {
+    const Context& ctx = run.ctx();
     std::optional<Version> until;
-    if (!to->empty()) until = parse_version_arg(*to, "--to");
-    const MigrationSet files = ctx.load_files(true);
-    Target target = ctx.open(target_mode(*f));
+    if (!to_.empty()) until = parse_version_arg(to_, "--to");
+    const MigrationSet files = run.files();
+    Target target = run.open();
     const auto records = target.records();
     require_no_problems(check_history(files, records, true), "cannot run contract");
-    exit_code = apply_plan(ctx, target, plan_contract(files, records, until), *f);
-  });
+    return apply_plan(ctx, target, plan_contract(files, records, until), f_);
+  }
+
+ private:
+  ApplyFlags f_;
+  std::string to_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_contract_command() {
+  return std::make_unique<Contract>();
 }
 
 }  // namespace tide::cli

@@ -2,38 +2,49 @@
 #include "apply.hpp"
 
 namespace tide::cli {
+namespace {
 
-void add_down(CLI::App& app, GlobalOptions& g, int& exit_code) {
-  auto* cmd =
-      app.add_subcommand("down", "Revert the newest applied or expanded migrations (default: 1)");
-  auto f = std::make_shared<ApplyFlags>();
-  auto steps = std::make_shared<int>(1);
-  auto to = std::make_shared<std::string>();
-  auto* steps_opt = cmd->add_option("--steps", *steps, "How many migrations to revert")
-                        ->check(CLI::Validator(
-                            [](std::string& v) {
-                              return v.find_first_not_of("0123456789") == std::string::npos &&
-                                             v.find_first_not_of('0') != std::string::npos
-                                         ? std::string()
-                                         : "'" + v +
-                                               "' is not a count: revert at least 1 (or "
-                                               "use --to V)";
-                            },
-                            "N>=1"));
-  cmd->add_option("--to", *to, "Revert every migration newer than this version")
-      ->excludes(steps_opt);
-  add_apply_flags(cmd, *f);
-  cmd->callback([&g, &exit_code, f, steps, to] {
-    const Context ctx = make_context(g);
+// --steps N: a count of at least 1 (CLI11 would take 0, -3 or 1e308 as an int).
+std::string check_steps(std::string& v) {
+  return v.find_first_not_of("0123456789") == std::string::npos &&
+                 v.find_first_not_of('0') != std::string::npos
+             ? std::string()
+             : "'" + v + "' is not a count: revert at least 1 (or use --to V)";
+}
+
+class Down final : public Command {
+ public:
+  void define(CLI::App& cmd) override {
+    auto* steps = cmd.add_option("--steps", steps_, "How many migrations to revert")
+                      ->check(CLI::Validator(check_steps, "N>=1"));
+    cmd.add_option("--to", to_, "Revert every migration newer than this version")->excludes(steps);
+    add_apply_flags(&cmd, f_);
+  }
+  Needs needs(const Needs& row, const GlobalOptions&) const override {
+    return apply_needs(row, f_);
+  }
+  int run(Run& run) override {
+    const Context& ctx = run.ctx();
     DownOptions options;
-    options.steps = *steps;
-    if (!to->empty()) options.to = parse_version_arg(*to, "--to");
-    const MigrationSet files = ctx.load_files(true);
-    Target target = ctx.open(target_mode(*f));
+    options.steps = steps_;
+    if (!to_.empty()) options.to = parse_version_arg(to_, "--to");
+    const MigrationSet files = run.files();
+    Target target = run.open();
     const auto records = target.records();
     require_no_problems(check_history(files, records, true), "cannot run down");
-    exit_code = apply_plan(ctx, target, plan_down(files, records, options), *f);
-  });
+    return apply_plan(ctx, target, plan_down(files, records, options), f_);
+  }
+
+ private:
+  ApplyFlags f_;
+  int steps_ = 1;
+  std::string to_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_down_command() {
+  return std::make_unique<Down>();
 }
 
 }  // namespace tide::cli

@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "command.hpp"
 #include "context.hpp"
 #include "tide/error.hpp"
 #include "tide/lint/lint.hpp"
@@ -58,40 +59,50 @@ std::string rules_help() {
          "carry the size.\n";
 }
 
-}  // namespace
-
-void add_lint(CLI::App& app, GlobalOptions& g, int& exit_code) {
-  auto* cmd = app.add_subcommand(
-      "lint", "Flag statements that would lock or break a live database (tide help lint: rules)");
-  cmd->footer(rules_help());
-  auto files = std::make_shared<std::vector<std::string>>();
-  auto format = std::make_shared<std::string>("text");
-  cmd->add_option("files", *files, "Migration files to report on (default: every migration)");
-  cmd->add_option("--format", *format, "Output format (github: workflow annotations)")
-      ->check(CLI::IsMember({"text", "json", "github"}));
-  auto strict_parse = std::make_shared<bool>(false);
-  cmd->add_flag("--strict-parse", *strict_parse,
-                "A file the PostgreSQL 15 grammar does not parse is an error, not a warning");
-  cmd->callback([&g, &exit_code, files, format, strict_parse] {
-    // Offline unless a database is named: then findings carry the live table sizes.
-    const bool live_sizes = !g.url.empty() || !g.env.empty();
-    const Context ctx = make_context(g, live_sizes);
+class Lint final : public Command {
+ public:
+  void define(CLI::App& cmd) override {
+    cmd.footer(rules_help());
+    cmd.add_option("files", files_, "Migration files to report on (default: every migration)");
+    cmd.add_option("--format", format_, "Output format (github: workflow annotations)")
+        ->check(CLI::IsMember({"text", "json", "github"}));
+    cmd.add_flag("--strict-parse", strict_parse_,
+                 "A file the PostgreSQL 15 grammar does not parse is an error, not a warning");
+  }
+  // Offline unless a database is named: then findings carry the live table sizes.
+  Needs needs(const Needs& row, const GlobalOptions& g) const override {
+    if (!g.url.empty() || !g.env.empty()) return row;
+    return {row.files, Database::kNone, Lock::kNone};
+  }
+  int run(Run& run) override {
+    const Context& ctx = run.ctx();
     lint::Options options = lint_options(ctx.config);
     Live live;
-    if (live_sizes) {
-      Session session(ctx.connection(), true);
-      live = read_live(session);
+    if (run.needs().database != Database::kNone) {
+      Target target = run.open();
+      live = read_live(target.session());
       options.sizes = &live.sizes;
       options.time_zone = live.time_zone;
     }
-    lint::Report report = lint::lint_paths(ctx.migrations_dir, *files, options);
-    if (*strict_parse) {
+    lint::Report report = lint::lint_paths(ctx.migrations_dir, files_, options);
+    if (strict_parse_) {
       report.problems.insert(report.problems.end(), report.skipped.begin(), report.skipped.end());
       report.skipped.clear();
     }
-    print(render(report, *format, ctx.color));
-    exit_code = static_cast<int>(report.has_errors() ? ExitCode::kValidation : ExitCode::kOk);
-  });
+    print(render(report, format_, ctx.color));
+    return static_cast<int>(report.has_errors() ? ExitCode::kValidation : ExitCode::kOk);
+  }
+
+ private:
+  std::vector<std::string> files_;
+  std::string format_ = "text";
+  bool strict_parse_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_lint_command() {
+  return std::make_unique<Lint>();
 }
 
 void lint_before_up(const Context& ctx, const MigrationSet& files,
@@ -127,7 +138,7 @@ std::map<const Statement*, LockNote> lock_notes(const Context& ctx, Session& ses
   const Live live = read_live(session);
   // Read the whole set again: earlier migrations tell column types and new tables. Statements
   // are matched to the plan's by file and line.
-  const MigrationSet all = ctx.load_files(false);
+  const MigrationSet all = ctx.load_files(Files::kWarn);
   std::map<std::pair<std::string, int>, const lint::StatementLocks*> by_place;
   const auto analysed = lint::analyse_locks(all.migrations, live.time_zone);
   for (const Migration& m : all.migrations) {

@@ -15,6 +15,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "context.hpp"
 #include "tide/util/log_fields.hpp"
 
 namespace tide::cli {
@@ -81,19 +82,19 @@ class TextSink : public spdlog::sinks::base_sink<std::mutex> {
 
 }  // namespace
 
-void setup_logging(const std::string& format, int verbose, bool quiet, bool color) {
+void setup_logging(const GlobalOptions& g) {
   std::shared_ptr<spdlog::logger> logger;
-  if (format == "json") {
+  if (g.log_format == "json") {
     logger = std::make_shared<spdlog::logger>("tide", std::make_shared<JsonSink>());
   } else {
-    auto sink = std::make_shared<TextSink>(color);
-    sink->inner().set_pattern(verbose > 0 ? "%H:%M:%S.%e %^%l%$: %v" : "%^%l%$: %v");
+    auto sink = std::make_shared<TextSink>(wants_color(g, STDERR_FILENO));
+    sink->inner().set_pattern(g.verbose > 0 ? "%H:%M:%S.%e %^%l%$: %v" : "%^%l%$: %v");
     logger = std::make_shared<spdlog::logger>("tide", sink);
   }
-  logger->set_level(quiet          ? spdlog::level::warn
-                    : verbose >= 2 ? spdlog::level::trace
-                    : verbose == 1 ? spdlog::level::debug
-                                   : spdlog::level::info);
+  logger->set_level(g.quiet          ? spdlog::level::warn
+                    : g.verbose >= 2 ? spdlog::level::trace
+                    : g.verbose == 1 ? spdlog::level::debug
+                                     : spdlog::level::info);
   logger->flush_on(spdlog::level::trace);
   spdlog::set_default_logger(logger);
 }

@@ -6,7 +6,10 @@
 
 namespace tide::cli {
 
-void setup_logging(const std::string& format, int verbose, bool quiet, bool color);
+struct GlobalOptions;
+
+// As the global flags say: --log-format, -v/-vv, -q, and colour on stderr (wants_color).
+void setup_logging(const GlobalOptions& g);
 
 // The live progress line at the bottom of a terminal's stderr: each call replaces the line
 // (the caller fits it to terminal_width()); a log line written meanwhile clears it first and

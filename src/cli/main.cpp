@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
-#include <pqxx/pqxx>
 
 #include "cli.hpp"
 #include "context.hpp"
@@ -37,31 +36,31 @@ int usage(const CLI::App& app, const CLI::ParseError& e, int argc, char** argv) 
 int main(int argc, char** argv) {
   using namespace tide::cli;
   CLI::App app;
-  GlobalOptions g;
-  int exit_code = 0;
-  build_cli(app, g, exit_code);
-  setup_logging("text", 0, false, wants_color(g, 2));  // until the flags are known
+  CommandLine cli(app);
+  setup_logging(cli.global());  // the defaults, until the flags are known
 
-  // Logging must be ready before any command runs: set it up once flags are parsed.
-  app.parse_complete_callback(
-      [&] { setup_logging(g.log_format, g.verbose, g.quiet, wants_color(g, 2)); });
+  // Logging must be ready before any command runs: set it up again once flags are parsed.
+  app.parse_complete_callback([&] { setup_logging(cli.global()); });
 
   try {
     app.parse(argc, argv);
+    return cli.run();
   } catch (const CLI::Success& e) {
     return app.exit(e);  // --help, --version
   } catch (const CLI::ParseError& e) {
     return usage(app, e, argc, argv);
-  } catch (const tide::Error& e) {
-    return report(e.what(), static_cast<int>(e.code()));
-  } catch (const pqxx::broken_connection& e) {
-    return report(std::string("lost the database connection: ") + e.what(), 1);
-  } catch (const pqxx::sql_error& e) {
+  } catch (const DatabaseFailure& e) {
     tide::LogFields fields;
     fields.sqlstate = e.sqlstate();
-    return report(std::string("database error: ") + e.what(), 1, fields);
+    return report(e.what(), static_cast<int>(e.code()), fields);
+  } catch (const tide::Error& e) {
+    return report(e.what(), static_cast<int>(e.code()));
   } catch (const std::exception& e) {
-    return report(e.what(), 1);
+    // Not one of tide's errors: a bug. Its text is a library's, not a message for the user.
+    spdlog::debug("unexpected exception: {}", e.what());
+    return report(
+        "internal error: tide stopped on an unexpected exception (rerun with -v to see it); "
+        "please report this",
+        static_cast<int>(tide::ExitCode::kFailed));
   }
-  return exit_code;
 }

@@ -1,22 +1,28 @@
 // tide repair: after a manual fix, re-stamp checksums and clear failed records.
-#include "apply.hpp"
+#include "command.hpp"
 #include "tide/db/maintenance.hpp"
 
 namespace tide::cli {
+namespace {
 
-void add_repair(CLI::App& app, GlobalOptions& g, int& exit_code) {
-  auto* cmd =
-      app.add_subcommand("repair", "Re-stamp checksums from the files and clear failed records");
-  cmd->callback([&g, &exit_code] {
-    const Context ctx = make_context(g);
-    const MigrationSet files = ctx.load_files(true);
-    Target target = ctx.open(TargetMode::kMigrate);
+class Repair final : public Command {
+ public:
+  void define(CLI::App&) override {}
+  int run(Run& run) override {
+    const MigrationSet files = run.files();
+    Target target = run.open();
     const auto changes = repair(target, files);
     std::string out;
     for (const auto& c : changes) out += c + "\n";
     print(out.empty() ? "nothing to repair\n" : out);
-    exit_code = 0;
-  });
+    return 0;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_repair_command() {
+  return std::make_unique<Repair>();
 }
 
 }  // namespace tide::cli

@@ -209,4 +209,16 @@ expect 2 new "add body ✓"
 contains "$ERR" "✓"
 expect 0 validate --offline
 
+scenario "tide token with a port that is not a number: a clear usage error, not a library's text"
+cat >tide.yaml <<'YAML'
+environments:
+  a:
+    url: postgres://migrator@db.example:abc/app
+YAML
+AWS_EC2_METADATA_DISABLED=true expect 2 token
+contains "$ERR" "port 'abc'"
+lacks "$ERR" "stoi"
+lacks "$ERR" "internal error"
+rm tide.yaml
+
 done_suite
