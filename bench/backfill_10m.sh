@@ -3,8 +3,9 @@
 # with ROWS rows, compare
 #   (a) psql: ALTER TABLE messages ADD COLUMN body_text text; UPDATE messages SET body_text = body->>'text';
 #   (b) tide up of a migration doing the same ADD COLUMN in its expand section and the UPDATE as a
-#       keyed backfill (table:messages batch_size:5000, WHERE id BETWEEN $1 AND $2).
-# Runs are interleaved (a, b, a, b, …). Between runs the column and tide's tables are dropped and the
+#       keyed backfill (table:messages batch_size:5000, WHERE id BETWEEN $1 AND $2), once per
+#       worker count in WORKERS (default "1 2 4": workers:1, workers:2, workers:4).
+# Runs are interleaved (a, w1, w2, w4, a, w1, …). Between runs the column and tide's tables are dropped and the
 # table is vacuumed and checkpointed, so every run starts from the same state (a warm-up UPDATE
 # first brings the table to that steady state: live rows plus the free space of the dead ones).
 # Per run it prints the wall time, the longest single transaction of the run (from the server log:
@@ -26,6 +27,7 @@ ROWS=${ROWS:-10000000}
 RUNS=${RUNS:-3}
 BATCH=${BATCH:-5000}
 WRITER_SLEEP=${WRITER_SLEEP:-0.02}
+WORKERS=${WORKERS:-1 2 4}
 TIDE=${TIDE:-$root/build/tide}
 export PG_EXTRA_OPTS="${PG_EXTRA_OPTS--c fsync=on}"
 [ -x "$TIDE" ] || { echo "backfill_10m: $TIDE not built (cmake --build build)" >&2; exit 2; }
@@ -57,24 +59,26 @@ INSERT INTO messages (body)
 VACUUM ANALYZE messages;
 SQL
 
-mkdir -p "$work/migrations"
-cat >"$work/migrations/0001_messages_body_text.sql" <<SQL
+for w in $WORKERS; do
+  mkdir -p "$work/migrations_w$w"
+  cat >"$work/migrations_w$w/0001_messages_body_text.sql" <<SQL
 -- migrate:up
 ALTER TABLE messages ADD COLUMN body_text text;
 
--- migrate:backfill table:messages batch_size:$BATCH
+-- migrate:backfill table:messages batch_size:$BATCH workers:$w
 UPDATE messages SET body_text = body->>'text' WHERE id BETWEEN \$1 AND \$2;
 
 -- migrate:down
 ALTER TABLE messages DROP COLUMN body_text;
 SQL
+done
 
 big_update="ALTER TABLE messages ADD COLUMN body_text text; UPDATE messages SET body_text = body->>'text';"
 
 reset_table() {
   psql -X -q -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
 SET client_min_messages = warning;
-DROP TABLE IF EXISTS tide_migrations, tide_migrations_history;
+DROP TABLE IF EXISTS tide_migrations, tide_migrations_history, tide_migrations_backfill;
 ALTER TABLE messages DROP COLUMN IF EXISTS body_text;
 VACUUM ANALYZE messages;
 CHECKPOINT;
@@ -139,7 +143,7 @@ print(f"{spans[-1]:.0f} {n} {spans[n // 2]:.0f} {spans[max(0, int(n * 0.99) - 1)
 now() { date +%s.%N; }
 median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
-# run_one a|b → "seconds longest_tx_ms transactions writer_count writer_max_ms writer_p99_ms tx_p50_ms tx_p99_ms"
+# run_one a|wN → "seconds longest_tx_ms transactions writer_count writer_max_ms writer_p99_ms tx_p50_ms tx_p99_ms"
 run_one() {
   local side=$1 from t0 t1 wfile="$work/writer.$1.out"
   reset_table
@@ -150,7 +154,7 @@ run_one() {
   if [ "$side" = a ]; then
     psql -X -q -U bench -v ON_ERROR_STOP=1 -c "$big_update" >/dev/null
   else
-    PGUSER=bench "$TIDE" -q --no-color --dir "$work/migrations" up >/dev/null
+    PGUSER=bench "$TIDE" -q --no-color --dir "$work/migrations_$side" up >/dev/null
   fi
   t1=$(now)
   sleep 1
@@ -170,21 +174,27 @@ echo "writer: one UPDATE of a random row every ${WRITER_SLEEP}s in one session, 
 # Warm-up: one full UPDATE so the table reaches its steady state (live rows + reusable free space).
 psql -X -q -c "$big_update" >/dev/null
 
-a_t=() b_t=()
+declare -A t tx w
 for ((r = 1; r <= RUNS; r++)); do
   run_one a >"$work/result"
   read -r at atx atn awn awmax awp99 _ <"$work/result"
-  printf 'run %d (a) UPDATE:   %7.1fs  longest tx %6s ms (%s tx)   writer: %s stmts, max %s ms, p99 %s ms\n' \
+  printf 'run %d (a) UPDATE:        %7.1fs  longest tx %6s ms (%s tx)   writer: %s stmts, max %s ms, p99 %s ms\n' \
     "$r" "$at" "$atx" "$atn" "$awn" "$awmax" "$awp99"
-  run_one b >"$work/result"
-  read -r bt btx btn bwn bwmax bwp99 btx50 btx99 <"$work/result"
-  printf 'run %d (b) backfill: %7.1fs  longest tx %6s ms (%s tx; median %s ms, p99 %s ms)   writer: %s stmts, max %s ms, p99 %s ms\n' \
-    "$r" "$bt" "$btx" "$btn" "$btx50" "$btx99" "$bwn" "$bwmax" "$bwp99"
-  a_t+=("$at") b_t+=("$bt") a_tx+=("$atx") b_tx+=("$btx") a_w+=("$awmax") b_w+=("$bwmax")
+  t[a]+="$at " tx[a]+="$atx " w[a]+="$awmax "
+  for n in $WORKERS; do
+    run_one "w$n" >"$work/result"
+    read -r bt btx btn bwn bwmax bwp99 btx50 btx99 <"$work/result"
+    printf 'run %d (b) workers:%-2s  %7.1fs  longest tx %6s ms (%s tx; median %s ms, p99 %s ms)   writer: %s stmts, max %s ms, p99 %s ms\n' \
+      "$r" "$n" "$bt" "$btx" "$btn" "$btx50" "$btx99" "$bwn" "$bwmax" "$bwp99"
+    t[w$n]+="$bt " tx[w$n]+="$btx " w[w$n]+="$bwmax "
+  done
 done
-am=$(printf '%s\n' "${a_t[@]}" | median)
-bm=$(printf '%s\n' "${b_t[@]}" | median)
-bmax_tx=$(printf '%s\n' "${b_tx[@]}" | sort -g | tail -n 1)
-printf 'median wall: (a) UPDATE %.1fs  (b) tide backfill %.1fs  ratio b/a %.2f (target <= 1.5)\n' "$am" "$bm" "$(echo "$bm / $am" | bc -l)"
-printf 'longest backfill batch transaction over all runs: %s ms (target <= 200); median longest: %s ms\n' "$bmax_tx" "$(printf '%s\n' "${b_tx[@]}" | median)"
-printf 'writer worst latency, median over runs: (a) %s ms  (b) %s ms\n' "$(printf '%s\n' "${a_w[@]}" | median)" "$(printf '%s\n' "${b_w[@]}" | median)"
+col() { tr ' ' '\n' | grep -v '^$'; }
+am=$(echo "${t[a]}" | col | median)
+printf 'median wall: (a) UPDATE %.1fs   writer worst (median over runs) %s ms\n' "$am" "$(echo "${w[a]}" | col | median)"
+for n in $WORKERS; do
+  bm=$(echo "${t[w$n]}" | col | median)
+  printf 'median wall: workers:%-2s %.1fs  ratio to UPDATE %.2f (target <= 1.0 for workers:2)  longest batch tx over all runs %s ms (median longest %s ms)  writer worst (median) %s ms\n' \
+    "$n" "$bm" "$(echo "$bm / $am" | bc -l)" "$(echo "${tx[w$n]}" | col | sort -g | tail -n 1)" \
+    "$(echo "${tx[w$n]}" | col | median)" "$(echo "${w[w$n]}" | col | median)"
+done

@@ -162,6 +162,10 @@ int apply_plan(const Context& ctx, Target& target, const Plan& plan, const Apply
   settings.lock_timeout = ctx.config.lock_timeout;
   settings.retries = f.retries >= 0 ? f.retries : ctx.config.retries;
   settings.rehearse = f.rehearse;
+  settings.workers = ctx.config.backfill_workers;
+  settings.max_replica_lag = ctx.config.max_replica_lag;
+  settings.max_throttle = ctx.config.max_throttle;
+  settings.reconnect_timeout = ctx.config.reconnect_timeout;
   settings.on_progress = progress_printer(ctx.progress);
   settings.interrupted = [] { return static_cast<int>(g_signal); };
   g_signal = 0;
@@ -180,6 +184,7 @@ int apply_plan(const Context& ctx, Target& target, const Plan& plan, const Apply
                  plan.command);
     return 128 + report.interrupted;
   }
+  if (report.stopped_by) return static_cast<int>(*report.stopped_by);
   if (report.ok()) return 0;
   for (const auto& r : report.results) {
     if (r.precondition) return static_cast<int>(ExitCode::kValidation);

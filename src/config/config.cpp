@@ -254,6 +254,12 @@ Config load_config(const std::string& path, const EnvLookup& env) {
       c.retries = r.integer(v, key, 0, 100);
     else if (key == "reconnect_timeout")
       c.reconnect_timeout = r.duration(v, key);
+    else if (key == "backfill_workers")
+      c.backfill_workers = r.integer(v, key, 1, 32);
+    else if (key == "max_replica_lag")
+      c.max_replica_lag = r.duration(v, key);
+    else if (key == "max_throttle")
+      c.max_throttle = r.duration(v, key);
     else if (key == "out_of_order")
       c.out_of_order = r.boolean(v, key);
     else if (key == "version_format")
@@ -289,7 +295,8 @@ Config load_config(const std::string& path, const EnvLookup& env) {
                     fmt::format("unknown key '{}' (known: migrations, table, default_env, "
                                 "lock_timeout, lock_wait, retries, reconnect_timeout, "
                                 "out_of_order, version_format, lint, lint_rules, "
-                                "lint_small_rows, lint_small_size, environments)",
+                                "lint_small_rows, lint_small_size, environments, "
+                                "backfill_workers, max_replica_lag, max_throttle)",
                                 key));
     }
   }

@@ -1,13 +1,15 @@
 // Batched backfills: many short transactions, each recording its progress with its rows,
 // so no lock is held for long and a killed run resumes where it stopped.
 //  - keyed (table:NAME): walk the key in order; each batch binds $1/$2 to its first/last key.
+//    With workers:N the batches run on N sessions at once (backfill_parallel.cpp).
 //  - plain: run each statement again and again until a run changes no row.
+// The SQL itself is built, and golden-tested, in backfill_sql.cpp.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <chrono>
 #include <thread>
 
+#include "tide/db/backfill_run.hpp"
 #include "tide/db/preconditions.hpp"
 #include "tide/db/runner.hpp"
 #include "tide/error.hpp"
@@ -16,63 +18,139 @@
 namespace tide {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 long long estimated_rows(pqxx::transaction_base& tx, const std::string& table) {
   const auto rows = tx.exec_params(
       "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass($1)", quote_qualified(table));
   return rows.empty() || rows[0][0].is_null() ? -1 : rows[0][0].as<long long>();
 }
 
+std::string key_type(pqxx::transaction_base& tx, const std::string& table,
+                     const std::string& column) {
+  return tx
+      .exec_params1(
+          "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
+          "to_regclass($1) AND attname = $2",
+          quote_qualified(table), column)[0]
+      .as<std::string>();
+}
+
+// Finished ranges of this section recorded by an earlier parallel run.
+bool has_ranges(pqxx::transaction_base& tx, const BackfillRun& run) {
+  if (tx.exec_params1("SELECT to_regclass($1) IS NULL", run.ranges)[0].as<bool>()) return false;
+  return tx
+      .exec_params1(fmt::format("SELECT EXISTS (SELECT 1 FROM {} WHERE version = $1 AND "
+                                "section = $2)",
+                                run.ranges),
+                    run.step->migration->version.text, run.step->backfill_index)[0]
+      .as<bool>();
+}
+
 }  // namespace
 
 StepResult Runner::run_backfill(const Step& s) {
-  StepResult r;
-  r.step = &s;
   const Migration& m = *s.migration;
   const Section& sec = *s.section;
-  const auto start = Clock::now();
-  std::optional<std::string> last_key = s.resume_after_key;
-  long long rows = s.resume_rows;
-  size_t statement = 0;  // plain backfills: the statement now being repeated
-  const Statement* current = nullptr;
-  BackfillProgress progress;
-  progress.step = &s;
-
+  BackfillRun run;
+  run.step = &s;
+  run.last_key = s.resume_after_key;
+  run.rows = s.resume_rows;
+  run.progress.step = &s;
+  run.meta = history_.table().quoted();
+  run.ranges = quote_ident(history_.table().schema) + "." +
+               quote_ident(history_.table().table + "_backfill");
+  // A rehearsal's expand is visible to its own transaction only: one session rehearses.
+  run.workers = sec.keyed() && !settings_.rehearse ? sec.workers.value_or(settings_.workers) : 1;
+  run.throttle = Throttle(sec.max_replica_lag.value_or(settings_.max_replica_lag),
+                          sec.max_throttle.value_or(settings_.max_throttle));
   try {
-    std::string key, bounds_first, bounds_next;
     if (sec.keyed()) {
       transact([&](pqxx::transaction_base& tx) {
         const BackfillKey found = backfill_key(tx, s);
         if (!found.problem.empty()) throw validation_error(found.problem);
-        key = quote_ident(found.column);
-        progress.estimated_total = estimated_rows(tx, sec.table);
+        run.walk = KeyedWalk{sec.table, found.column, key_type(tx, sec.table, found.column),
+                             sec.batch_size};
+        run.progress.estimated_total = estimated_rows(tx, sec.table);
+        run.has_ranges = !settings_.rehearse && has_ranges(tx, run);
       });
-      const std::string table = quote_qualified(sec.table);
-      const std::string select = fmt::format("SELECT {0} AS k FROM {1} {{}} ORDER BY {0} LIMIT {2}",
-                                             key, table, sec.batch_size);
-      const std::string bounds =
-          "WITH b AS ({}) SELECT (SELECT k FROM b ORDER BY k LIMIT 1)::text, "
-          "(SELECT k FROM b ORDER BY k DESC LIMIT 1)::text";
-      bounds_first = fmt::format(bounds, fmt::format(select, ""));
-      bounds_next = fmt::format(bounds, fmt::format(select, "WHERE " + key + " > $1"));
     }
-    if (s.resume_after_key || s.resume_rows) {
-      spdlog::info("{} backfill: resuming after {} rows{}", m.filename, rows,
-                   last_key ? " (after key " + *last_key + ")" : "");
-    }
+  } catch (const std::exception& e) {
+    return backfill_failed(run, nullptr, e);
+  }
+  if (s.resume_after_key || s.resume_rows || run.has_ranges) {
+    spdlog::info("{} backfill: resuming after {} rows{}{}", m.filename, run.rows,
+                 run.last_key ? " (after key " + *run.last_key + ")" : "",
+                 run.has_ranges ? " and the ranges finished above it" : "");
+  }
+  run.progress.workers = run.workers;
+  return run.workers > 1 || run.has_ranges ? run_parallel(run) : run_batches(run);
+}
+
+StepResult Runner::backfill_failed(const BackfillRun& run, const Statement* current,
+                                   const std::exception& e) {
+  StepResult r;
+  r.step = run.step;
+  r.outcome = StepResult::Outcome::kFailed;
+  r.rows = run.rows;
+  r.ms = run.elapsed_ms();
+  if (const auto* own = dynamic_cast<const Error*>(&e)) {
+    r.error = own->what();
+    r.precondition = own->code() == ExitCode::kValidation;
+    return r;
+  }
+  if (Target::is_guard_error(e)) throw target_.session_moved();
+  // The record is the truth after a lost connection: the batch committed with its progress
+  // or not at all, and the re-plan resumes from there.
+  if (is_reconnectable(e) && !settings_.rehearse) {
+    throw ConnectionLost(statement_error(*run.step->migration, current, e));
+  }
+  r.error = statement_error(*run.step->migration, current, e);
+  return r;
+}
+
+std::string Runner::throttle(BackfillRun& run, pqxx::connection& conn) {
+  if (!run.throttle.enabled() || settings_.rehearse) return "";
+  return run.throttle.wait(
+      conn,
+      [&](const std::string& message) {
+        run.progress.throttled = message;
+        run.progress.elapsed_s = run.elapsed_s();
+        if (settings_.on_progress) settings_.on_progress(run.progress);
+      },
+      settings_.interrupted);
+}
+
+void Runner::finish_backfill(pqxx::transaction_base& tx, const BackfillRun& run) {
+  const Step& s = *run.step;
+  if (run.workers > 1 || run.has_ranges) {
+    tx.exec_params(clear_ranges_sql(run.ranges), s.migration->version.text, s.backfill_index);
+  }
+  // The next backfill section starts from 0 rows; after the last one the record keeps its
+  // total, for status.
+  history_.save_progress(tx, *s.migration, s.backfill_index + 1, nullptr,
+                         s.state_after == State::kBackfilling ? 0 : run.rows);
+  record_success(tx, s, run.elapsed_ms());
+}
+
+StepResult Runner::run_batches(BackfillRun& run) {
+  const Step& s = *run.step;
+  const Migration& m = *s.migration;
+  const Section& sec = *s.section;
+  StepResult r;
+  r.step = &s;
+  size_t statement = 0;  // plain backfills: the statement now being repeated
+  const Statement* current = nullptr;
+  try {
+    const std::string first_sql = sec.keyed() ? bounds_sql(run.walk, false, false) : "";
+    const std::string next_sql = sec.keyed() ? bounds_sql(run.walk, true, false) : "";
+    const std::string prologue = batch_prologue_sql(
+        target_.guard_sql(), timeout_settings(sec, settings_.lock_timeout, SettingScope::kTransaction));
     std::string batch_last;
     long long changed = 0;
     // One batch in `tx`; false when there is nothing left to do.
     auto run_batch = [&](pqxx::transaction_base& tx) {
-      std::string settings = target_.guard_sql();
-      for (const auto& set :
-           timeout_settings(sec, settings_.lock_timeout, SettingScope::kTransaction)) {
-        settings += ";\n" + set;
-      }
-      tx.exec(settings);
+      tx.exec(prologue);
       if (sec.keyed()) {
-        const auto b = last_key ? tx.exec_params(bounds_next, *last_key) : tx.exec(bounds_first);
+        const auto b = run.last_key ? tx.exec_params(next_sql, *run.last_key) : tx.exec(first_sql);
         if (b[0][0].is_null()) return false;
         const std::string first = b[0][0].as<std::string>();
         batch_last = b[0][1].as<std::string>();
@@ -88,10 +166,13 @@ StepResult Runner::run_backfill(const Step& s) {
       }
       current = nullptr;
       history_.save_progress(tx, m, s.backfill_index, sec.keyed() ? &batch_last : nullptr,
-                             rows + changed);
+                             run.rows + changed);
       return true;
     };
     while (true) {
+      if (const std::string why = throttle(run, session_.conn()); !why.empty()) {
+        return stopped(run, why);
+      }
       bool finished = false;
       int attempts = 0;
       with_retries(s, attempts, [&] {
@@ -101,50 +182,44 @@ StepResult Runner::run_backfill(const Step& s) {
       });
       r.attempts = std::max(r.attempts, attempts);
       if (finished) break;
-      rows += changed;
-      if (sec.keyed()) last_key = batch_last;
+      run.rows += changed;
+      if (sec.keyed()) run.last_key = batch_last;
       if (settings_.rehearse) break;  // one batch shows the statement works and how long it takes
       if (!sec.keyed() && changed == 0) ++statement;
-      progress.rows = rows;
-      progress.last_key = last_key.value_or("");
-      progress.elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
-      if (settings_.on_progress) settings_.on_progress(progress);
-      if (settings_.interrupted && settings_.interrupted()) {
-        r.outcome = StepResult::Outcome::kInterrupted;
-        r.rows = rows;
-        r.error = fmt::format("{} backfill after {} rows{}", m.filename, rows,
-                              last_key ? " (key " + *last_key + ")" : "");
-        r.ms = std::chrono::duration_cast<Millis>(Clock::now() - start).count();
-        return r;
-      }
+      run.progress.rows = run.rows;
+      run.progress.last_key = run.last_key.value_or("");
+      run.progress.elapsed_s = run.elapsed_s();
+      if (settings_.on_progress) settings_.on_progress(run.progress);
+      if (settings_.interrupted && settings_.interrupted()) return stopped(run, "interrupted");
       if (sec.batch_sleep.count() > 0) std::this_thread::sleep_for(sec.batch_sleep);
     }
-    r.rows = rows;
-    transact([&](pqxx::transaction_base& tx) {
-      // The next backfill section starts from 0 rows; after the last one the record keeps
-      // its total, for status.
-      history_.save_progress(tx, m, s.backfill_index + 1, nullptr,
-                             s.state_after == State::kBackfilling ? 0 : rows);
-      record_success(tx, s, std::chrono::duration_cast<Millis>(Clock::now() - start).count());
-    });
-    progress.done = true;
-    progress.elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
-    if (settings_.on_progress) settings_.on_progress(progress);
-  } catch (const Error& e) {
-    r.outcome = StepResult::Outcome::kFailed;
-    r.error = e.what();
-    r.precondition = e.code() == ExitCode::kValidation;
+    transact([&](pqxx::transaction_base& tx) { finish_backfill(tx, run); });
   } catch (const std::exception& e) {
-    if (Target::is_guard_error(e)) throw target_.session_moved();
-    // The record is the truth after a lost connection: the batch committed with its progress
-    // or not at all, and the re-plan resumes from there.
-    if (is_reconnectable(e) && !settings_.rehearse) {
-      throw ConnectionLost(statement_error(m, current, e));
-    }
-    r.outcome = StepResult::Outcome::kFailed;
-    r.error = statement_error(m, current, e);
+    return backfill_failed(run, current, e);
   }
-  r.ms = std::chrono::duration_cast<Millis>(Clock::now() - start).count();
+  r.rows = run.rows;
+  run.progress.done = true;
+  run.progress.elapsed_s = run.elapsed_s();
+  if (settings_.on_progress) settings_.on_progress(run.progress);
+  r.ms = run.elapsed_ms();
+  return r;
+}
+
+StepResult Runner::stopped(const BackfillRun& run, const std::string& why) {
+  StepResult r;
+  r.step = run.step;
+  r.rows = run.rows;
+  r.ms = run.elapsed_ms();
+  const Migration& m = *run.step->migration;
+  if (why == "interrupted") {
+    r.outcome = StepResult::Outcome::kInterrupted;
+    r.error = fmt::format("{} backfill after {} rows{}", m.filename, run.rows,
+                          run.last_key ? " (key " + *run.last_key + ")" : "");
+    return r;
+  }
+  r.outcome = StepResult::Outcome::kFailed;
+  r.error = fmt::format("{}:{}: backfill {} after {} rows; rerun to resume", m.path,
+                        run.step->section->line, why, run.rows);
   return r;
 }
 

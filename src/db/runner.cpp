@@ -99,8 +99,19 @@ RunReport Runner::run(const Plan& plan) {
       break;
     }
     StepResult r;
+    // An error of tide's own ends the run, but never hides the steps already committed.
+    const auto stop = [&](const Error& e) {
+      r.step = &s;
+      r.outcome = StepResult::Outcome::kFailed;
+      r.error = e.what();
+      report.results.push_back(r);
+      report.stopped_by = e.code();
+    };
     try {
       r = run_step(s);
+    } catch (const Error& e) {
+      stop(e);
+      break;
     } catch (const ConnectionLost& lost) {
       if (settings_.rehearse || ++lost_in_a_row > kMaxReconnectsPerStep) {
         r.step = &s;
@@ -123,7 +134,10 @@ RunReport Runner::run(const Plan& plan) {
       try {
         report.replans.push_back(replan(rest, target_.reconnect()));
       } catch (const Error& e) {
-        if (e.code() != ExitCode::kFailed) throw;
+        if (e.code() != ExitCode::kFailed) {
+          stop(e);
+          break;
+        }
         r.step = &s;
         r.outcome = StepResult::Outcome::kFailed;
         r.error =

@@ -108,6 +108,19 @@ class FileParser {
       s.table = value;
     } else if (key == "key" && backfill) {
       s.key = value;
+    } else if (key == "workers" && backfill) {
+      const bool digits = std::all_of(value.begin(), value.end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c));
+      });
+      if (!digits || value.size() > 2 || std::stoi(value) < 1 || std::stoi(value) > 32) {
+        problem(s.line, fmt::format("option workers: '{}' must be an integer from 1 to 32", value));
+      } else {
+        s.workers = std::stoi(value);
+      }
+    } else if (key == "max_replica_lag" && backfill) {
+      duration(s.max_replica_lag);
+    } else if (key == "max_throttle" && backfill) {
+      duration(s.max_throttle);
     } else if (key == "batch_size" && backfill) {
       const bool digits = std::all_of(value.begin(), value.end(), [](char c) {
         return std::isdigit(static_cast<unsigned char>(c));
@@ -121,7 +134,8 @@ class FileParser {
       problem(s.line,
               fmt::format("unknown option '{}' for section {}{}", key, s.marker,
                           backfill ? " (backfill takes table, key, batch_size, "
-                                     "batch_sleep, lock_timeout, statement_timeout)"
+                                     "batch_sleep, workers, max_replica_lag, max_throttle, "
+                                     "lock_timeout, statement_timeout)"
                                    : " (takes transaction, lock_timeout, statement_timeout)"));
     }
   }
@@ -130,6 +144,9 @@ class FileParser {
   void check_backfill(const Section& s, bool by_grammar) {
     if (!s.keyed() && (!s.key.empty() || s.batch_size != 5000)) {
       problem(s.line, "backfill options key: and batch_size: need table: (a keyed backfill)");
+    }
+    if (!s.keyed() && s.workers.value_or(1) > 1) {
+      problem(s.line, "backfill option workers: needs table: (a keyed backfill)");
     }
     if (s.statements.empty()) problem(s.line, "backfill section has no statement");
     for (const Statement& st : s.statements) {

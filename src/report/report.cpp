@@ -124,13 +124,16 @@ std::string render_progress(const BackfillProgress& p, size_t width) {
     share = fmt::format(" of ~{} ({:.0f}%)", p.estimated_total, pct);
     percent = fmt::format(" ({:.0f}%)", pct);
   }
+  // While paused for replica lag the line says why ("throttled: replica lag 7.2 s > 5 s").
+  const std::string why = p.throttled.empty() ? "" : " · " + p.throttled;
+  const std::string paused = p.throttled.empty() ? "" : " · throttled";
   const std::vector<std::string> forms{
-      fmt::format("{} backfill: {} rows{} · {:.0f} rows/s · {:.1f}s", file, p.rows, share, rate,
-                  p.elapsed_s),
-      fmt::format("{} backfill: {} rows{} · {:.0f} rows/s · {:.1f}s", version, p.rows, share, rate,
-                  p.elapsed_s),
-      fmt::format("{}: {} rows{} · {:.0f}/s", version, p.rows, percent, rate),
-      fmt::format("{}: {} rows{}", version, p.rows, percent),
+      fmt::format("{} backfill: {} rows{} · {:.0f} rows/s · {:.1f}s{}", file, p.rows, share, rate,
+                  p.elapsed_s, why),
+      fmt::format("{} backfill: {} rows{} · {:.0f} rows/s · {:.1f}s{}", version, p.rows, share,
+                  rate, p.elapsed_s, why),
+      fmt::format("{}: {} rows{} · {:.0f}/s{}", version, p.rows, percent, rate, paused),
+      fmt::format("{}: {} rows{}{}", version, p.rows, percent, paused),
   };
   for (const auto& f : forms) {
     if (width == 0 || visible_width(f) <= width) return f;

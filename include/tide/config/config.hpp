@@ -51,6 +51,9 @@ struct Config {
   int retries = 5;
   Millis reconnect_timeout{120000};  // how long to keep reconnecting after a lost connection
   bool out_of_order = false;
+  int backfill_workers = 1;      // keyed backfills without workers: on their marker
+  Millis max_replica_lag{0};     // 0: backfills do not watch the standbys
+  Millis max_throttle{600000};   // the longest total pause for replica lag, then stop
   std::string version_format;                     // timestamp | sequential | empty: as the files
   std::string lint = "off";                       // error | warn | off: lint before `up`
   std::map<std::string, std::string> lint_rules;  // rule name → error | warning | off

@@ -5,6 +5,7 @@
 #include <functional>
 #include <list>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "tide/db/connection.hpp"
 #include "tide/db/history.hpp"
 #include "tide/db/target.hpp"
+#include "tide/error.hpp"
 #include "tide/plan/plan.hpp"
 
 namespace tide {
@@ -22,6 +24,8 @@ struct BackfillProgress {
   long long estimated_total = -1;  // from the planner's statistics (keyed backfills); -1 unknown
   double elapsed_s = 0;
   std::string last_key;
+  int workers = 1;
+  std::string throttled;  // "throttled: replica lag 7.2 s > 5 s" while paused, else empty
   bool done = false;
 };
 
@@ -30,11 +34,17 @@ struct RunSettings {
   int retries = 5;            // retries after the first try, on lock timeouts
   Millis retry_base{500};     // first backoff; doubles each retry, with jitter
   bool rehearse = false;      // run transactional steps in one transaction, rolled back at the end
+  int workers = 1;            // keyed backfills without workers: on their marker
+  Millis max_replica_lag{0};  // backfills pause while a standby lags more (0: off) …
+  Millis max_throttle{600000};  // … for at most this long in total, then stop (progress saved)
+  Millis reconnect_timeout{120000};  // how long a backfill worker keeps reconnecting
   std::function<void(const BackfillProgress&)> on_progress;
   // The signal (SIGINT, SIGTERM) that asked the run to stop, or 0. Checked between steps and
   // between backfill batches: the step or batch under way finishes first.
   std::function<int()> interrupted;
 };
+
+struct BackfillRun;
 
 struct StepResult {
   enum class Outcome { kDone, kFailed, kNotRehearsed, kInterrupted };
@@ -53,8 +63,12 @@ struct RunReport {
   // Steps of the plan that a re-plan after a reconnect found recorded done (by another runner,
   // or by a commit that went through as the connection dropped): not run again.
   size_t done_elsewhere = 0;
-  int interrupted = 0;      // the signal that stopped the run, or 0
-  std::string stopped_at;   // where the run stopped, for "progress saved at …"
+  int interrupted = 0;     // the signal that stopped the run, or 0
+  std::string stopped_at;  // where the run stopped, for "progress saved at …"
+  // Set when an error of tide's own (a record found `failed` on a re-plan, the session moved,
+  // the lock lost to another runner) stopped the run: its exit code. The results before it
+  // are still reported.
+  std::optional<ExitCode> stopped_by;
   std::list<Plan> replans;  // the plans made after reconnects (results point into them)
 };
 
@@ -76,6 +90,22 @@ class Runner {
   StepResult run_in_transaction(const Step& s);
   StepResult run_one_by_one(const Step& s);
   StepResult run_backfill(const Step& s);
+  // The batches of a backfill, one session in key order (backfill.cpp), or `workers` sessions
+  // on disjoint key ranges (backfill_parallel.cpp). Both return with progress committed.
+  StepResult run_batches(BackfillRun& run);
+  StepResult run_parallel(BackfillRun& run);
+  // The backfill's last transaction: progress moved to the next section (the ranges of this
+  // one forgotten) and the step's record change.
+  void finish_backfill(pqxx::transaction_base& tx, const BackfillRun& run);
+  // Pauses for replica lag before a batch: "" to go on, else why the backfill stops.
+  std::string throttle(BackfillRun& run, pqxx::connection& conn);
+  // A backfill's exception as its result (`current`: the statement that ran), or rethrown as
+  // what Runner::run handles: ConnectionLost, or the exit-2 error of a session that moved.
+  // A backfill that stops with its progress saved: "interrupted" (a signal), or why (throttled
+  // too long: a failure, exit 1).
+  StepResult stopped(const BackfillRun& run, const std::string& why);
+  StepResult backfill_failed(const BackfillRun& run, const Statement* current,
+                             const std::exception& e);
   void record_success(pqxx::transaction_base& tx, const Step& s, long long ms);
   void with_retries(const Step& s, int& attempts, const std::function<void()>& fn);
   // Runs body in a transaction that commits; when rehearsing, in a savepoint of the one

@@ -31,6 +31,12 @@ struct Section {
   std::string key;  // empty: the table's primary key
   long long batch_size = 5000;
   Millis batch_sleep{0};
+  // Keyed backfills: sessions running batches at once (default: config backfill_workers).
+  std::optional<int> workers;
+  // Pause while a streaming standby replays more than this far behind (default: config
+  // max_replica_lag; 0 is off), for at most max_throttle in total (then stop, progress saved).
+  std::optional<Millis> max_replica_lag;
+  std::optional<Millis> max_throttle;
   std::vector<Statement> statements;
 
   bool keyed() const { return !table.empty(); }

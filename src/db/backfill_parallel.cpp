@@ -1,0 +1,325 @@
+// A keyed backfill on N sessions at once. The runner's session walks the key (the same bounds
+// walk as one session) and hands each batch's range to the next free worker; every worker
+// commits its batch together with a row for its range in "<table>_backfill". The record's
+// backfill_last_key stays a low-water mark (every key up to it is done): the runner advances it
+// over the finished ranges directly above it, deleting them in the same transaction. A rerun
+// walks again from the low-water mark and steps over the ranges recorded above it, so after a
+// kill at any moment no committed batch runs twice and none is skipped. (docs/expand-contract.md)
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "tide/db/backfill_run.hpp"
+#include "tide/error.hpp"
+
+namespace tide {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr char kWorkerGuard[] = "tide: a backfill worker lost its session or the migration lock";
+constexpr int kMaxReconnectsPerBatch = 10;
+
+struct Range {
+  std::string first, last;
+  long long rows = 0;
+  bool done = false;
+};
+
+// What the runner's walk and the workers share.
+struct Board {
+  std::mutex mu;
+  std::condition_variable changed;
+  std::deque<Range> ranges;  // in walk order; never shrinks while workers run
+  std::deque<size_t> queue;  // indexes into ranges, not yet taken
+  bool closed = false;       // no more ranges will come
+  std::string failure;       // the first worker's error; stops the walk
+  bool failure_is_guard = false;
+  long long done_rows = 0;  // rows of the ranges finished by this run
+  int attempts = 1;
+};
+
+int backend_pid(pqxx::connection& conn) {
+  pqxx::nontransaction tx(conn);
+  return tx.exec1("SELECT pg_backend_pid()")[0].as<int>();
+}
+
+}  // namespace
+
+StepResult Runner::run_parallel(BackfillRun& run) {
+  const Step& s = *run.step;
+  const Migration& m = *s.migration;
+  const Section& sec = *s.section;
+  const std::string& version = m.version.text;
+  Board board;
+  std::vector<std::thread> threads;
+  std::vector<std::unique_ptr<Session>> sessions;
+  // Stops and joins the workers on every way out: a worker never outlives its step.
+  auto stop_workers = [&] {
+    {
+      std::lock_guard<std::mutex> lock(board.mu);
+      board.closed = true;
+      board.queue.clear();
+    }
+    board.changed.notify_all();
+    for (auto& t : threads) t.join();
+    threads.clear();
+  };
+  size_t absorbed = 0;  // ranges[0, absorbed) are below the low-water mark
+  auto last_absorb = Clock::now();
+  // Moves the low-water mark over the finished ranges directly above it (at most every second
+  // unless `now`).
+  auto absorb = [&](bool now) {
+    if (!now && Clock::now() - last_absorb < std::chrono::seconds(1)) return;
+    std::optional<std::string> mark;
+    size_t upto = absorbed;
+    {
+      std::lock_guard<std::mutex> lock(board.mu);
+      while (upto < board.ranges.size() && board.ranges[upto].done)
+        mark = board.ranges[upto++].last;
+    }
+    if (!mark) return;
+    pqxx::work tx(session_.conn());
+    tx.exec(target_.guard_sql());
+    tx.exec_params(absorb_ranges_sql(run.meta, run.ranges, run.walk.key_type), version,
+                   s.backfill_index, *mark);
+    tx.commit();
+    absorbed = upto;
+    run.last_key = mark;
+    last_absorb = Clock::now();
+  };
+  long long base_rows = run.rows;
+  const Statement* current = nullptr;
+  try {
+    std::vector<Range> earlier;  // finished by an earlier run, above the low-water mark
+    {
+      pqxx::work tx(session_.conn());
+      tx.exec(target_.guard_sql());
+      tx.exec(create_ranges_sql(run.ranges));
+      for (const auto& row : tx.exec_params(finished_ranges_sql(run.ranges, run.walk.key_type),
+                                            version, s.backfill_index)) {
+        earlier.push_back(Range{row[0].as<std::string>(), row[1].as<std::string>(),
+                                row[2].as<long long>(), true});
+        base_rows += earlier.back().rows;
+      }
+      tx.commit();
+    }
+    const int holder = backend_pid(session_.conn());
+    const std::vector<std::string> sets = timeout_settings(sec, settings_.lock_timeout, SettingScope::kTransaction);
+    for (int i = 0; i < run.workers; ++i) {
+      sessions.push_back(std::make_unique<Session>(session_.spec(), false));
+    }
+    for (auto& session : sessions) {
+      threads.emplace_back([&, worker = session.get()] {
+        try {
+          int pid = backend_pid(worker->conn());
+          while (true) {
+            size_t index;
+            Range range;
+            {
+              std::unique_lock<std::mutex> lock(board.mu);
+              board.changed.wait(lock, [&] { return board.closed || !board.queue.empty(); });
+              if (board.queue.empty()) return;
+              index = board.queue.front();
+              board.queue.pop_front();
+              range = board.ranges[index];
+            }
+            board.changed.notify_all();  // room in the queue for the walk
+            long long changed = 0;
+            const Statement* at = nullptr;
+            int attempts = 0;
+            for (int reconnects = 0;; ++reconnects) {
+              try {
+                with_retries(s, attempts, [&] {
+                  changed = 0;
+                  pqxx::work tx(worker->conn());
+                  tx.exec(batch_prologue_sql(worker_guard_sql(pid, holder, kWorkerGuard), sets));
+                  for (const Statement& st : sec.statements) {
+                    at = &st;
+                    changed += static_cast<long long>(
+                        tx.exec_params(st.sql, range.first, range.last).affected_rows());
+                  }
+                  at = nullptr;
+                  tx.exec_params(record_range_sql(run.ranges), version, s.backfill_index,
+                                 range.first, range.last, changed);
+                  tx.commit();
+                });
+                break;
+              } catch (const std::exception& e) {
+                const bool guard = std::string(e.what()).find(kWorkerGuard) != std::string::npos;
+                if (guard || !is_reconnectable(e) || reconnects >= kMaxReconnectsPerBatch) {
+                  std::lock_guard<std::mutex> lock(board.mu);
+                  if (board.failure.empty()) {
+                    board.failure =
+                        guard ? fmt::format(
+                                    "{}: a backfill worker stopped: the migration lock is "
+                                    "no longer held by this run's session, or the worker's "
+                                    "session moved (a transaction pooler?)",
+                                    m.path)
+                              : statement_error(m, at, e);
+                    board.failure_is_guard = guard;
+                  }
+                  board.closed = true;
+                  board.changed.notify_all();
+                  return;
+                }
+                spdlog::warn("{} backfill worker: lost its connection ({}); reconnecting",
+                             m.filename, statement_error(m, at, e));
+                // Reconnect with backoff; then the range's own row says whether the batch
+                // committed as the connection dropped (an in-doubt COMMIT).
+                const auto deadline = Clock::now() + settings_.reconnect_timeout;
+                for (int wait_ms = 200;; wait_ms = std::min(wait_ms * 2, 5000)) {
+                  try {
+                    worker->reconnect();
+                    pid = backend_pid(worker->conn());
+                    break;
+                  } catch (const std::exception&) {
+                    if (Clock::now() > deadline) throw;
+                    std::this_thread::sleep_for(Millis(wait_ms));
+                  }
+                }
+                pqxx::read_transaction check(worker->conn());
+                const auto rows = check.exec_params(
+                    fmt::format("SELECT rows FROM {} WHERE version = $1 AND section = $2 AND "
+                                "first_key = $3",
+                                run.ranges),
+                    version, s.backfill_index, range.first);
+                if (!rows.empty()) {
+                  changed = rows[0][0].as<long long>();
+                  break;
+                }
+              }
+            }
+            {
+              std::lock_guard<std::mutex> lock(board.mu);
+              board.ranges[index].done = true;
+              board.ranges[index].rows = changed;
+              board.done_rows += changed;
+              board.attempts = std::max(board.attempts, attempts);
+            }
+            board.changed.notify_all();
+          }
+        } catch (const std::exception& e) {
+          std::lock_guard<std::mutex> lock(board.mu);
+          if (board.failure.empty()) board.failure = statement_error(m, nullptr, e);
+          board.closed = true;
+          board.changed.notify_all();
+        }
+      });
+    }
+
+    // The walk: the same bounds as one session, stepping over the ranges finished earlier.
+    std::optional<std::string> after = run.last_key;
+    size_t next_earlier = 0;
+    const std::string sql[2][2] = {
+        {bounds_sql(run.walk, false, false), bounds_sql(run.walk, false, true)},
+        {bounds_sql(run.walk, true, false), bounds_sql(run.walk, true, true)}};
+    std::string stop;
+    auto show = [&] {
+      {
+        std::lock_guard<std::mutex> lock(board.mu);
+        run.rows = base_rows + board.done_rows;
+      }
+      run.progress.rows = run.rows;
+      run.progress.last_key = run.last_key.value_or("");
+      run.progress.elapsed_s = run.elapsed_s();
+      if (settings_.on_progress) settings_.on_progress(run.progress);
+    };
+    while (true) {
+      {
+        std::unique_lock<std::mutex> lock(board.mu);
+        board.changed.wait_for(lock, std::chrono::milliseconds(200), [&] {
+          return !board.failure.empty() || board.queue.size() < static_cast<size_t>(run.workers);
+        });
+        if (!board.failure.empty()) break;
+        if (board.queue.size() >= static_cast<size_t>(run.workers)) {
+          lock.unlock();
+          show();
+          absorb(false);
+          continue;
+        }
+      }
+      show();
+      absorb(false);
+      if (settings_.interrupted && settings_.interrupted()) {
+        stop = "interrupted";
+        break;
+      }
+      if (stop = throttle(run, session_.conn()); !stop.empty()) break;
+      const Range* below = next_earlier < earlier.size() ? &earlier[next_earlier] : nullptr;
+      pqxx::result b;
+      {
+        pqxx::nontransaction tx(session_.conn());
+        const std::string& q = sql[after ? 1 : 0][below ? 1 : 0];
+        if (after && below)
+          b = tx.exec_params(q, *after, below->first);
+        else if (after)
+          b = tx.exec_params(q, *after);
+        else if (below)
+          b = tx.exec_params(q, below->first);
+        else
+          b = tx.exec(q);
+      }
+      std::lock_guard<std::mutex> lock(board.mu);
+      if (b[0][0].is_null()) {
+        if (!below) break;  // the walk is over
+        board.ranges.push_back(*below);
+        after = below->last;
+        ++next_earlier;
+        continue;
+      }
+      board.ranges.push_back(Range{b[0][0].as<std::string>(), b[0][1].as<std::string>(), 0, false});
+      board.queue.push_back(board.ranges.size() - 1);
+      after = board.ranges.back().last;
+      board.changed.notify_all();
+      if (sec.batch_sleep.count() > 0) {
+        // Per dispatched batch, as with one session: the walk paces the workers.
+        board.mu.unlock();
+        std::this_thread::sleep_for(sec.batch_sleep);
+        board.mu.lock();
+      }
+    }
+    // Let the workers finish what they took (the queue is emptied when stopping early).
+    {
+      std::unique_lock<std::mutex> lock(board.mu);
+      if (!stop.empty() || !board.failure.empty()) board.queue.clear();
+      board.closed = true;
+    }
+    board.changed.notify_all();
+    for (auto& t : threads) t.join();
+    threads.clear();
+    show();
+    StepResult r;
+    r.step = &s;
+    r.attempts = board.attempts;
+    if (!board.failure.empty() || !stop.empty()) {
+      absorb(true);
+      if (!board.failure.empty()) {
+        r.outcome = StepResult::Outcome::kFailed;
+        r.error = board.failure;
+        r.rows = run.rows;
+        r.ms = run.elapsed_ms();
+        return r;
+      }
+      return stopped(run, stop);
+    }
+    pqxx::work tx(session_.conn());
+    tx.exec(target_.guard_sql());
+    finish_backfill(tx, run);
+    tx.commit();
+    r.rows = run.rows;
+    run.progress.done = true;
+    run.progress.elapsed_s = run.elapsed_s();
+    if (settings_.on_progress) settings_.on_progress(run.progress);
+    r.ms = run.elapsed_ms();
+    return r;
+  } catch (const std::exception& e) {
+    stop_workers();
+    return backfill_failed(run, current, e);
+  }
+}
+
+}  // namespace tide

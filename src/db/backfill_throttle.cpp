@@ -1,0 +1,87 @@
+// Replica-lag throttling. A standby that falls seconds behind breaks the reads it serves even
+// when no lock is held, so a backfill waits for it: gh-ost and pgroll watch their replicas too.
+#include "tide/db/backfill_throttle.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <thread>
+
+namespace tide {
+
+std::string replica_lag_sql(bool aurora) {
+  if (aurora) {
+    return "SELECT server_id::text, coalesce(replica_lag_in_msec, 0)::float8 / 1000 "
+           "FROM aurora_replica_status() WHERE session_id <> 'MASTER_SESSION_ID'";
+  }
+  return "SELECT coalesce(nullif(application_name, ''), client_addr::text, pid::text), "
+         "coalesce(extract(epoch FROM replay_lag), 0)::float8 "
+         "FROM pg_stat_replication WHERE state = 'streaming'";
+}
+
+std::string throttle_message(double lag_s, Millis limit) {
+  return fmt::format("throttled: replica lag {:.1f} s > {}", lag_s,
+                     limit.count() % 1000 == 0 ? fmt::format("{} s", limit.count() / 1000)
+                                               : fmt::format("{:g} s", limit.count() / 1000.0));
+}
+
+double Throttle::worst_lag(pqxx::connection& conn, std::string& replica) {
+  pqxx::nontransaction tx(conn);
+  if (aurora_ < 0) {
+    aurora_ = tx.exec1("SELECT to_regproc('aurora_replica_status') IS NOT NULL")[0].as<bool>();
+  }
+  double worst = 0;
+  for (const auto& row : tx.exec(replica_lag_sql(aurora_ == 1))) {
+    const double lag = row[1].as<double>();
+    if (lag > worst) {
+      worst = lag;
+      replica = row[0].is_null() ? "?" : row[0].as<std::string>();
+    }
+  }
+  return worst;
+}
+
+std::string Throttle::wait(pqxx::connection& conn,
+                           const std::function<void(const std::string&)>& show,
+                           const std::function<int()>& interrupted) {
+  if (!enabled()) return "";
+  using Clock = std::chrono::steady_clock;
+  const double limit_s = static_cast<double>(max_lag_.count()) / 1000;
+  const auto began = Clock::now();
+  const Millis before = paused_;
+  auto last_log = began - std::chrono::seconds(60);
+  bool was_paused = false;
+  while (true) {
+    std::string replica;
+    const double lag = worst_lag(conn, replica);
+    if (lag <= limit_s) break;
+    const std::string message = throttle_message(lag, max_lag_);
+    paused_ = before + std::chrono::duration_cast<Millis>(Clock::now() - began);
+    if (Clock::now() - last_log >= std::chrono::seconds(10)) {
+      spdlog::warn("backfill {} (standby {}); paused {} of max_throttle {}", message, replica,
+                   format_duration(paused_), format_duration(max_total_));
+      last_log = Clock::now();
+    }
+    was_paused = true;
+    if (show) show(message);
+    if (paused_ >= max_total_) {
+      return fmt::format(
+          "replica lag stayed over max_replica_lag {} (standby {}: {:.1f} s) for max_throttle {} "
+          "in total: stopped, progress saved",
+          format_duration(max_lag_), replica, lag, format_duration(max_total_));
+    }
+    if (interrupted && interrupted()) return "interrupted";
+    const Millis left = max_total_ - paused_;
+    std::this_thread::sleep_for(std::min(Millis(250), left));
+  }
+  if (was_paused) {
+    spdlog::info("backfill throttle released after {} (total paused {})",
+                 format_duration(std::chrono::duration_cast<Millis>(Clock::now() - began)),
+                 format_duration(paused_));
+    if (show) show("");
+  }
+  return "";
+}
+
+}  // namespace tide
