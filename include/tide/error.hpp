@@ -37,4 +37,48 @@ inline Error db_error(const std::string& m) {
   return Error(ExitCode::kFailed, m);
 }
 
+// What a database error means for the caller. classify_sqlstate() is the one place that reads
+// SQLSTATEs; the session (the db layer's edge) adds what only the driver knows: the connection
+// broke (no SQLSTATE) or broke during COMMIT.
+enum class DbFailure {
+  kOther,        // the statement failed (syntax, constraint, serialization 40001, …)
+  kLockTimeout,  // 55P03 lock_not_available: roll back, retry with backoff
+  kConnection,   // 08xxx, 57P01–57P03, or the connection broke: reconnect and re-plan
+  kReadOnly,     // 25006: the server turned read-only (a failover): reconnect and re-plan
+  kInDoubt,      // the connection broke during COMMIT: the records say whether it committed
+};
+DbFailure classify_sqlstate(const std::string& sqlstate);
+
+// A failure reported by the database (or the connection to it), exit 1. what() is the message
+// main() shows ("database error: …", "lost the database connection: …"); detail() is the
+// server's first line without its "ERROR:" prefix, for messages that name file:line.
+class DatabaseError : public Error {
+ public:
+  DatabaseError(DbFailure failure, std::string sqlstate, const std::string& message,
+                std::string detail)
+      : Error(ExitCode::kFailed, message),
+        failure_(failure),
+        sqlstate_(std::move(sqlstate)),
+        detail_(std::move(detail)) {}
+  DbFailure failure() const { return failure_; }
+  const std::string& sqlstate() const { return sqlstate_; }
+  const std::string& detail() const { return detail_; }
+  // A new connection may succeed where this one failed (the runner reconnects and re-plans).
+  bool reconnectable() const {
+    return failure_ == DbFailure::kConnection || failure_ == DbFailure::kReadOnly ||
+           failure_ == DbFailure::kInDoubt;
+  }
+
+ private:
+  DbFailure failure_;
+  std::string sqlstate_;
+  std::string detail_;
+};
+
+// A server error with this SQLSTATE and text ("ERROR:  …" as the server sent it), as the
+// session raises it: for the session itself and for fakes in tests.
+DatabaseError server_error(const std::string& sqlstate, const std::string& text);
+// The connection broke (during COMMIT: in_commit), with the driver's text.
+DatabaseError connection_error(const std::string& text, bool in_commit = false);
+
 }  // namespace tide

@@ -136,8 +136,8 @@ void Target::check_stable() {
   if (!locked_) backend_pid_ = backend_pid(session_.conn());
   auto probe = session_.open_another();
   for (int round = 0; round < 3; ++round) {
-    pqxx::work pinned(*probe);
-    const int probe_pid = pinned.exec1("SELECT pg_backend_pid()")[0].as<int>();
+    Transaction pinned(*probe);
+    const int probe_pid = static_cast<int>(probe->exec("SELECT pg_backend_pid()").as_int(0, 0));
     if (probe_pid == backend_pid_) {
       throw unstable(target, fmt::format("a second connection was served by the same server "
                                          "backend (pid {})",
@@ -149,7 +149,7 @@ void Target::check_stable() {
       throw unstable(target, fmt::format("its statements were served by server backend {}, then {}",
                                          backend_pid_, again));
     }
-    pinned.abort();
+    pinned.rollback();
   }
 }
 
