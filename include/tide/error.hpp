@@ -50,19 +50,20 @@ enum class DbFailure {
 DbFailure classify_sqlstate(const std::string& sqlstate);
 
 // A failure reported by the database (or the connection to it), exit 1. what() is the message
-// main() shows ("database error: …", "lost the database connection: …"); detail() is the
-// server's first line without its "ERROR:" prefix, for messages that name file:line.
+// main() shows ("database error: …", "lost the database connection: …"); text() is the driver's
+// own text; detail() its first line without "ERROR:", for messages that name file:line.
 class DatabaseError : public Error {
  public:
   DatabaseError(DbFailure failure, std::string sqlstate, const std::string& message,
-                std::string detail)
+                std::string text)
       : Error(ExitCode::kFailed, message),
         failure_(failure),
         sqlstate_(std::move(sqlstate)),
-        detail_(std::move(detail)) {}
+        text_(std::move(text)) {}
   DbFailure failure() const { return failure_; }
   const std::string& sqlstate() const { return sqlstate_; }
-  const std::string& detail() const { return detail_; }
+  const std::string& text() const { return text_; }
+  std::string detail() const;
   // A new connection may succeed where this one failed (the runner reconnects and re-plans).
   bool reconnectable() const {
     return failure_ == DbFailure::kConnection || failure_ == DbFailure::kReadOnly ||
@@ -72,7 +73,7 @@ class DatabaseError : public Error {
  private:
   DbFailure failure_;
   std::string sqlstate_;
-  std::string detail_;
+  std::string text_;
 };
 
 // A server error with this SQLSTATE and text ("ERROR:  …" as the server sent it), as the

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "tide/db/runner.hpp"
+#include "tide/db/run_result.hpp"
 #include "tide/plan.hpp"
 
 namespace tide {

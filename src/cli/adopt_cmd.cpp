@@ -60,17 +60,18 @@ struct Adoption {
   std::vector<std::string> recorded;
 };
 
-// Reads both tables and plans; with `apply`, writes the files and records, all in `tx`.
-Adoption adopt_in(pqxx::dbtransaction& tx, const History& history, const adopt::Conversion& conv,
+// Reads both tables and plans; with `apply`, writes the files and records, all in the
+// transaction under way on `db`.
+Adoption adopt_in(Database& db, const History& history, const adopt::Conversion& conv,
                   const adopt::Project& project, const std::string& dir, bool apply) {
   Adoption a;
-  const auto rows = adopt::read_old_table(tx, conv.tool, project.table);
-  a.plan = adopt::plan_adoption(conv, rows, history.load(tx), existing_files(dir));
+  const auto rows = adopt::read_old_table(db, conv.tool, project.table);
+  a.plan = adopt::plan_adoption(conv, rows, history.load(db), existing_files(dir));
   if (!apply) return a;
   for (const auto& item : a.plan.items) {
     if (!item.file_exists) write_file(dir, item.migration->filename, item.migration->content);
   }
-  a.recorded = adopt::record_adoption(tx, history, a.plan, dir,
+  a.recorded = adopt::record_adoption(db, history, a.plan, dir,
                                       project.table.schema + "." + project.table.table);
   return a;
 }
@@ -155,13 +156,13 @@ void run_adopt(const GlobalOptions& g, const AdoptOptions& o) {
   {
     // First a read-only pass: a refused adoption creates nothing, not even tide's table.
     Target target = ctx.open(TargetMode::kRead);
-    pqxx::read_transaction tx(target.session().conn());
-    a = adopt_in(tx, target.history(), conv, project, dir, false);
+    Transaction tx(target.database());
+    a = adopt_in(target.database(), target.history(), conv, project, dir, false);
   }
   if (o.apply) {
     Target target = ctx.open(TargetMode::kMigrate);
-    pqxx::work tx(target.session().conn());
-    a = adopt_in(tx, target.history(), conv, project, dir, true);
+    Transaction tx(target.database());
+    a = adopt_in(target.database(), target.history(), conv, project, dir, true);
     tx.commit();
   }
   print(o.format == "json" ? render_json(a, project, dir, o.apply).dump(2) + "\n"

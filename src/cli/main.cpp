@@ -52,6 +52,10 @@ int main(int argc, char** argv) {
     return app.exit(e);  // --help, --version
   } catch (const CLI::ParseError& e) {
     return usage(app, e, argc, argv);
+  } catch (const tide::DatabaseError& e) {
+    tide::LogFields fields;
+    fields.sqlstate = e.sqlstate();
+    return report(e.what(), static_cast<int>(e.code()), fields);
   } catch (const tide::Error& e) {
     return report(e.what(), static_cast<int>(e.code()));
   } catch (const pqxx::broken_connection& e) {

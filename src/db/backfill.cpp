@@ -3,10 +3,8 @@
 //  - keyed (table:NAME): walk the key in order; each batch binds $1/$2 to its first/last key.
 //  - plain: run each statement again and again until a run changes no row.
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <chrono>
-#include <thread>
 
 #include "tide/db/preconditions.hpp"
 #include "tide/db/runner.hpp"
@@ -24,10 +22,11 @@ std::string quote_qualified(const std::string& name) {
   return quote_ident(name.substr(0, dot)) + "." + quote_ident(name.substr(dot + 1));
 }
 
-long long estimated_rows(pqxx::transaction_base& tx, const std::string& table) {
-  const auto rows = tx.exec_params(
-      "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass($1)", quote_qualified(table));
-  return rows.empty() || rows[0][0].is_null() ? -1 : rows[0][0].as<long long>();
+long long estimated_rows(Database& db, const std::string& table) {
+  const auto rows =
+      db.exec_params("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass($1)",
+                     {quote_qualified(table)});
+  return rows.empty() || rows.is_null(0, 0) ? -1 : rows.as_int(0, 0);
 }
 
 }  // namespace
@@ -48,11 +47,11 @@ StepResult Runner::run_backfill(const Step& s) {
   try {
     std::string key, bounds_first, bounds_next;
     if (sec.keyed()) {
-      transact([&](pqxx::transaction_base& tx) {
-        const BackfillKey found = backfill_key(tx, s);
+      transact([&] {
+        const BackfillKey found = backfill_key(db_, s);
         if (!found.problem.empty()) throw validation_error(found.problem);
         key = quote_ident(found.column);
-        progress.estimated_total = estimated_rows(tx, sec.table);
+        progress.estimated_total = estimated_rows(db_, sec.table);
       });
       const std::string table = quote_qualified(sec.table);
       const std::string select = fmt::format("SELECT {0} AS k FROM {1} {{}} ORDER BY {0} LIMIT {2}",
@@ -64,35 +63,34 @@ StepResult Runner::run_backfill(const Step& s) {
       bounds_next = fmt::format(bounds, fmt::format(select, "WHERE " + key + " > $1"));
     }
     if (s.resume_after_key || s.resume_rows) {
-      spdlog::info("{} backfill: resuming after {} rows{}", m.filename, rows,
-                   last_key ? " (after key " + *last_key + ")" : "");
+      observer_.resuming(s, rows, last_key);
     }
     std::string batch_last;
     long long changed = 0;
     // One batch in `tx`; false when there is nothing left to do.
-    auto run_batch = [&](pqxx::transaction_base& tx) {
+    auto run_batch = [&] {
       std::string settings = target_.guard_sql();
       for (const auto& set : timeout_settings(sec, settings_.lock_timeout, true)) {
         settings += ";\n" + set;
       }
-      tx.exec(settings);
+      db_.exec(settings);
       if (sec.keyed()) {
-        const auto b = last_key ? tx.exec_params(bounds_next, *last_key) : tx.exec(bounds_first);
-        if (b[0][0].is_null()) return false;
-        const std::string first = b[0][0].as<std::string>();
-        batch_last = b[0][1].as<std::string>();
+        const auto b =
+            last_key ? db_.exec_params(bounds_next, {*last_key}) : db_.exec(bounds_first);
+        if (b.is_null(0, 0)) return false;
+        const std::string first = b.text(0, 0);
+        batch_last = b.text(0, 1);
         for (const Statement& st : sec.statements) {
           current = &st;
-          changed +=
-              static_cast<long long>(tx.exec_params(st.sql, first, batch_last).affected_rows());
+          changed += db_.exec_params(st.sql, {first, batch_last}).affected_rows;
         }
       } else {
         if (statement >= sec.statements.size()) return false;
         current = &sec.statements[statement];
-        changed = static_cast<long long>(tx.exec(current->sql).affected_rows());
+        changed = db_.exec(current->sql).affected_rows;
       }
       current = nullptr;
-      history_.save_progress(tx, m, s.backfill_index, sec.keyed() ? &batch_last : nullptr,
+      history_.save_progress(db_, m, s.backfill_index, sec.keyed() ? &batch_last : nullptr,
                              rows + changed);
       return true;
     };
@@ -102,7 +100,7 @@ StepResult Runner::run_backfill(const Step& s) {
       with_retries(s, attempts, [&] {
         changed = 0;
         batch_last.clear();
-        transact([&](pqxx::transaction_base& tx) { finished = !run_batch(tx); });
+        transact([&] { finished = !run_batch(); });
       });
       r.attempts = std::max(r.attempts, attempts);
       if (finished) break;
@@ -113,7 +111,7 @@ StepResult Runner::run_backfill(const Step& s) {
       progress.rows = rows;
       progress.last_key = last_key.value_or("");
       progress.elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
-      if (settings_.on_progress) settings_.on_progress(progress);
+      observer_.progress(progress);
       if (settings_.interrupted && settings_.interrupted()) {
         r.outcome = StepResult::Outcome::kInterrupted;
         r.rows = rows;
@@ -122,32 +120,23 @@ StepResult Runner::run_backfill(const Step& s) {
         r.ms = std::chrono::duration_cast<Millis>(Clock::now() - start).count();
         return r;
       }
-      if (sec.batch_sleep.count() > 0) std::this_thread::sleep_for(sec.batch_sleep);
+      if (sec.batch_sleep.count() > 0) settings_.sleep(sec.batch_sleep);
     }
     r.rows = rows;
-    transact([&](pqxx::transaction_base& tx) {
+    transact([&] {
       // The next backfill section starts from 0 rows; after the last one the record keeps
       // its total, for status.
-      history_.save_progress(tx, m, s.backfill_index + 1, nullptr,
+      history_.save_progress(db_, m, s.backfill_index + 1, nullptr,
                              s.state_after == State::kBackfilling ? 0 : rows);
-      record_success(tx, s, std::chrono::duration_cast<Millis>(Clock::now() - start).count());
+      record_success(s, std::chrono::duration_cast<Millis>(Clock::now() - start).count());
     });
     progress.done = true;
     progress.elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
-    if (settings_.on_progress) settings_.on_progress(progress);
-  } catch (const Error& e) {
-    r.outcome = StepResult::Outcome::kFailed;
-    r.error = e.what();
-    r.precondition = e.code() == ExitCode::kValidation;
-  } catch (const std::exception& e) {
-    if (Target::is_guard_error(e)) throw target_.session_moved();
+    observer_.progress(progress);
+  } catch (const std::exception&) {
     // The record is the truth after a lost connection: the batch committed with its progress
     // or not at all, and the re-plan resumes from there.
-    if (is_reconnectable(e) && !settings_.rehearse) {
-      throw ConnectionLost(statement_error(m, current, e));
-    }
-    r.outcome = StepResult::Outcome::kFailed;
-    r.error = statement_error(m, current, e);
+    fail(r, s, current);
   }
   r.ms = std::chrono::duration_cast<Millis>(Clock::now() - start).count();
   return r;

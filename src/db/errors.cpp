@@ -18,6 +18,10 @@ std::string first_line(std::string message) {
 
 }  // namespace
 
+std::string DatabaseError::detail() const {
+  return first_line(text_);
+}
+
 DbFailure classify_sqlstate(const std::string& sqlstate) {
   if (sqlstate == "55P03") return DbFailure::kLockTimeout;
   if (sqlstate == "25006") return DbFailure::kReadOnly;
@@ -30,14 +34,12 @@ DbFailure classify_sqlstate(const std::string& sqlstate) {
 }
 
 DatabaseError server_error(const std::string& sqlstate, const std::string& text) {
-  return DatabaseError(classify_sqlstate(sqlstate), sqlstate, "database error: " + text,
-                       first_line(text));
+  return DatabaseError(classify_sqlstate(sqlstate), sqlstate, "database error: " + text, text);
 }
 
 DatabaseError connection_error(const std::string& text, bool in_commit) {
-  if (in_commit) return DatabaseError(DbFailure::kInDoubt, "", text, first_line(text));
-  return DatabaseError(DbFailure::kConnection, "", "lost the database connection: " + text,
-                       first_line(text));
+  if (in_commit) return DatabaseError(DbFailure::kInDoubt, "", text, text);
+  return DatabaseError(DbFailure::kConnection, "", "lost the database connection: " + text, text);
 }
 
 }  // namespace tide
