@@ -3,7 +3,6 @@
 #pragma once
 
 #include <memory>
-#include <pqxx/pqxx>
 #include <string>
 #include <utility>
 #include <vector>
@@ -11,6 +10,15 @@
 #include "tide/aws/rds_token.hpp"
 #include "tide/config.hpp"
 #include "tide/db/database.hpp"
+
+// libpqxx 6.4's names, declared (not included): this header stays free of libpqxx.
+namespace pqxx {
+class connect_direct;
+template <typename CONNECTPOLICY>
+class basic_connection_base;
+using connection = basic_connection_base<connect_direct>;
+class errorhandler;
+}  // namespace pqxx
 
 namespace tide {
 
@@ -59,11 +67,6 @@ class Session : public Database {
   std::unique_ptr<Database> open_another() override;
   std::string describe() const override { return spec_.describe(); }
 
-  // Why the server cannot take changes, or "" when it can: pg_is_in_recovery() (a standby, an
-  // Aurora reader, a Global Database secondary) or transaction_read_only on (a writer demoted
-  // during a failover, default_transaction_read_only set for the database or the user).
-  std::string read_only_reason();
-
  private:
   struct Probe {};  // open_another(): a connection failure stays a DatabaseError
   Session(const Session& from, Probe);
@@ -75,6 +78,8 @@ class Session : public Database {
   std::unique_ptr<pqxx::connection> conn_;
   std::unique_ptr<pqxx::errorhandler> notices_;
   std::vector<std::pair<std::string, std::string>> prepared_;  // declared again on reconnect
+  bool begin_pending_ = false;  // begin() called; BEGIN goes out with the next statement
+  void flush_begin();
 };
 
 // True for a DatabaseError after which a new connection may succeed: the connection broke (even
