@@ -7,7 +7,7 @@
 #include <ctime>
 #include <vector>
 
-#include "tide/lint.hpp"
+#include "tide/lint/lint.hpp"
 
 namespace {
 double ms_since(std::chrono::steady_clock::time_point start) {

@@ -1,6 +1,6 @@
 # What `tide --version` reports beyond the version: the git commit (refreshed on every build,
 # without recompiling more than one file when it changes) and the versions of libpq,
-# libpg_query and libpqxx tide was built with. Included from CMakeLists.txt after tide_core.
+# libpg_query and libpqxx tide was built with. Included from src/version/CMakeLists.txt.
 
 # libpg_query has no version macro; its soname carries it: libpg_query.so.1504.0.0 is 15-4.0.0.
 get_filename_component(_pg_query_real "${PG_QUERY_LIBRARY}" REALPATH)
@@ -18,7 +18,7 @@ add_custom_target(tide_commit
   BYPRODUCTS ${_commit_header}
   COMMENT "Reading the git commit"
   VERBATIM)
-add_dependencies(tide_core tide_commit)
+add_dependencies(tide_version tide_commit)
 
-set_source_files_properties(${CMAKE_SOURCE_DIR}/src/version/build_info.cpp PROPERTIES
-  COMPILE_DEFINITIONS "TIDE_LIBPQ_VERSION=\"${PQ_VERSION}\";TIDE_PG_QUERY_VERSION=\"${TIDE_PG_QUERY_VERSION}\"")
+target_compile_definitions(tide_version PRIVATE
+  "TIDE_LIBPQ_VERSION=\"${PQ_VERSION}\"" "TIDE_PG_QUERY_VERSION=\"${TIDE_PG_QUERY_VERSION}\"")

@@ -37,9 +37,9 @@ inline Error db_error(const std::string& m) {
   return Error(ExitCode::kFailed, m);
 }
 
-// What a database error means for the caller. classify_sqlstate() is the one place that reads
-// SQLSTATEs; the session (the db layer's edge) adds what only the driver knows: the connection
-// broke (no SQLSTATE) or broke during COMMIT.
+// What a database error means for the caller: tide::classify_sqlstate() (tide/db/database.hpp)
+// is the one place that reads SQLSTATEs; the session (the db layer's edge) adds what only the
+// driver knows: the connection broke (no SQLSTATE), or broke during COMMIT.
 enum class DbFailure {
   kOther,        // the statement failed (syntax, constraint, serialization 40001, …)
   kLockTimeout,  // 55P03 lock_not_available: roll back, retry with backoff
@@ -47,7 +47,6 @@ enum class DbFailure {
   kReadOnly,     // 25006: the server turned read-only (a failover): reconnect and re-plan
   kInDoubt,      // the connection broke during COMMIT: the records say whether it committed
 };
-DbFailure classify_sqlstate(const std::string& sqlstate);
 
 // A failure reported by the database (or the connection to it), exit 1. what() is the message
 // main() shows ("database error: …", "lost the database connection: …"); text() is the driver's
@@ -63,7 +62,13 @@ class DatabaseError : public Error {
   DbFailure failure() const { return failure_; }
   const std::string& sqlstate() const { return sqlstate_; }
   const std::string& text() const { return text_; }
-  std::string detail() const;
+  std::string detail() const {
+    std::string line = text_.substr(0, text_.find('\n'));
+    for (const std::string prefix : {"ERROR:  ", "FATAL:  "}) {
+      if (line.rfind(prefix, 0) == 0) line.erase(0, prefix.size());
+    }
+    return line;
+  }
   // A new connection may succeed where this one failed (the runner reconnects and re-plans).
   bool reconnectable() const {
     return failure_ == DbFailure::kConnection || failure_ == DbFailure::kReadOnly ||
@@ -75,11 +80,5 @@ class DatabaseError : public Error {
   std::string sqlstate_;
   std::string text_;
 };
-
-// A server error with this SQLSTATE and text ("ERROR:  …" as the server sent it), as the
-// session raises it: for the session itself and for fakes in tests.
-DatabaseError server_error(const std::string& sqlstate, const std::string& text);
-// The connection broke (during COMMIT: in_commit), with the driver's text.
-DatabaseError connection_error(const std::string& text, bool in_commit = false);
 
 }  // namespace tide

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "tide/adopt.hpp"
+#include "tide/adopt/adopt.hpp"
 
 namespace tide::adopt {
 

@@ -2,7 +2,7 @@
 // changed, so the old tool keeps working until the team switches.
 #include <fmt/format.h>
 
-#include "tide/adopt.hpp"
+#include "tide/adopt/adopt.hpp"
 #include "tide/error.hpp"
 
 namespace tide::adopt {

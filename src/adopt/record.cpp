@@ -1,7 +1,7 @@
 // Recording what the old tool applied, in tide's table, in the caller's transaction.
 #include <fmt/format.h>
 
-#include "tide/adopt.hpp"
+#include "tide/adopt/adopt.hpp"
 
 namespace tide::adopt {
 

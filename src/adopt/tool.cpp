@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "convert.hpp"
-#include "tide/sql.hpp"
+#include "tide/migration/sql_split.hpp"
 
 namespace tide::adopt {
 

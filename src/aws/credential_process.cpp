@@ -19,7 +19,7 @@
 #include <optional>
 
 #include "aws/provider.hpp"
-#include "tide/duration.hpp"
+#include "tide/util/duration.hpp"
 
 extern char** environ;
 

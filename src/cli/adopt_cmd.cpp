@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "context.hpp"
-#include "tide/adopt.hpp"
+#include "tide/adopt/adopt.hpp"
 #include "tide/error.hpp"
 
 namespace fs = std::filesystem;

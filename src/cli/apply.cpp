@@ -14,8 +14,8 @@
 #include "tide/db/preconditions.hpp"
 #include "tide/db/runner.hpp"
 #include "tide/error.hpp"
-#include "tide/log_fields.hpp"
-#include "tide/report.hpp"
+#include "tide/report/report.hpp"
+#include "tide/util/log_fields.hpp"
 
 namespace tide::cli {
 namespace {

@@ -5,7 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "context.hpp"
-#include "tide/plan.hpp"
+#include "tide/plan/plan.hpp"
 
 namespace tide::cli {
 

@@ -5,9 +5,9 @@
 #include <fmt/format.h>
 
 #include "completion.hpp"
-#include "tide/build_info.hpp"
 #include "tide/error.hpp"
-#include "tide/suggest.hpp"
+#include "tide/report/suggest.hpp"
+#include "tide/version/build_info.hpp"
 
 namespace tide::cli {
 namespace {

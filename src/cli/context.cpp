@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "tide/dotenv.hpp"
+#include "tide/config/dotenv.hpp"
 #include "tide/error.hpp"
 
 namespace fs = std::filesystem;

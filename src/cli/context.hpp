@@ -6,13 +6,13 @@
 #include <optional>
 #include <string>
 
-#include "tide/config.hpp"
+#include "tide/config/config.hpp"
 #include "tide/db/connection.hpp"
 #include "tide/db/target.hpp"
-#include "tide/migration.hpp"
-#include "tide/plan.hpp"
-#include "tide/report.hpp"
-#include "tide/state.hpp"
+#include "tide/migration/migration.hpp"
+#include "tide/migration/state.hpp"
+#include "tide/plan/plan.hpp"
+#include "tide/report/report.hpp"
 
 namespace tide::cli {
 
@@ -28,7 +28,7 @@ struct GlobalOptions {
   int verbose = 0;
   bool quiet = false;
   bool no_color = false;
-  std::string env_file;  // --env-file (default: .env when present)
+  std::string env_file;        // --env-file (default: .env when present)
   std::string color = "auto";  // --color: auto | always | never
 };
 

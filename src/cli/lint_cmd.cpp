@@ -7,8 +7,8 @@
 
 #include "context.hpp"
 #include "tide/error.hpp"
-#include "tide/lint.hpp"
-#include "tide/lint_live.hpp"
+#include "tide/lint/lint.hpp"
+#include "tide/db/lint_stats.hpp"
 
 namespace tide::cli {
 namespace {
@@ -31,8 +31,8 @@ struct Live {
 
 Live read_live(Session& session) {
   Live live;
-  live.sizes = lint::read_table_sizes(session.conn());
-  live.time_zone = lint::read_time_zone(session.conn());
+  live.sizes = db::read_table_sizes(session);
+  live.time_zone = db::read_time_zone(session);
   return live;
 }
 

@@ -15,7 +15,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
-#include "tide/log_fields.hpp"
+#include "tide/util/log_fields.hpp"
 
 namespace tide::cli {
 namespace {

@@ -3,13 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
-#include <pqxx/pqxx>
 
 #include "cli.hpp"
 #include "context.hpp"
 #include "logging.hpp"
 #include "tide/error.hpp"
-#include "tide/log_fields.hpp"
+#include "tide/util/log_fields.hpp"
 
 namespace {
 
@@ -58,12 +57,6 @@ int main(int argc, char** argv) {
     return report(e.what(), static_cast<int>(e.code()), fields);
   } catch (const tide::Error& e) {
     return report(e.what(), static_cast<int>(e.code()));
-  } catch (const pqxx::broken_connection& e) {
-    return report(std::string("lost the database connection: ") + e.what(), 1);
-  } catch (const pqxx::sql_error& e) {
-    tide::LogFields fields;
-    fields.sqlstate = e.sqlstate();
-    return report(std::string("database error: ") + e.what(), 1, fields);
   } catch (const std::exception& e) {
     return report(e.what(), 1);
   }

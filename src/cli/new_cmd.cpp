@@ -7,7 +7,7 @@
 
 #include "context.hpp"
 #include "tide/error.hpp"
-#include "tide/migration_template.hpp"
+#include "tide/migration/migration_template.hpp"
 
 namespace fs = std::filesystem;
 

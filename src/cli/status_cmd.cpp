@@ -5,8 +5,8 @@
 
 #include "context.hpp"
 #include "tide/error.hpp"
-#include "tide/plan.hpp"
-#include "tide/report.hpp"
+#include "tide/plan/plan.hpp"
+#include "tide/report/report.hpp"
 
 namespace tide::cli {
 

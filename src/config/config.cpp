@@ -1,5 +1,5 @@
 // Loading tide.yaml with yaml-cpp: every key checked, every error with its line.
-#include "tide/config.hpp"
+#include "tide/config/config.hpp"
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -10,10 +10,10 @@
 #include <set>
 #include <sstream>
 
+#include "tide/config/redact.hpp"
 #include "tide/error.hpp"
-#include "tide/lint.hpp"
-#include "tide/redact.hpp"
-#include "tide/sql.hpp"
+#include "tide/lint/lint.hpp"
+#include "tide/migration/sql_split.hpp"
 
 namespace fs = std::filesystem;
 
@@ -123,7 +123,7 @@ class Reader {
     return s;
   }
 
-  // An environment's setting as it may appear in a message (see tide/redact.hpp).
+  // An environment's setting as it may appear in a message (see tide/config/redact.hpp).
   static std::string shown(const std::string& key, const std::string& value) {
     if (key == "password") return "***";
     return key == "url" ? redact_connection_string(value) : value;

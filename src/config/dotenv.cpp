@@ -1,5 +1,5 @@
 // Reading .env files. Values never appear in errors: a .env holds passwords.
-#include "tide/dotenv.hpp"
+#include "tide/config/dotenv.hpp"
 
 #include <fmt/format.h>
 

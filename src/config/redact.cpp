@@ -1,7 +1,7 @@
-// Redaction of connection settings (see include/tide/redact.hpp). Deliberately lenient: it
+// Redaction of connection settings (see include/tide/config/redact.hpp). Deliberately lenient: it
 // reads a password where the author meant one, even where libpq would read the string
 // differently or not at all, so that masking never depends on the string being well-formed.
-#include "tide/redact.hpp"
+#include "tide/config/redact.hpp"
 
 #include <libpq-fe.h>
 

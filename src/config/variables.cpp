@@ -3,7 +3,7 @@
 
 #include <cstdlib>
 
-#include "tide/config.hpp"
+#include "tide/config/config.hpp"
 #include "tide/error.hpp"
 
 namespace tide {

@@ -9,7 +9,7 @@
 #include "tide/db/preconditions.hpp"
 #include "tide/db/runner.hpp"
 #include "tide/error.hpp"
-#include "tide/sql.hpp"
+#include "tide/migration/sql_split.hpp"
 
 namespace tide {
 namespace {

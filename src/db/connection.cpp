@@ -11,8 +11,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "tide/config/redact.hpp"
 #include "tide/error.hpp"
-#include "tide/redact.hpp"
 
 namespace tide {
 namespace {
@@ -379,17 +379,6 @@ void rethrow_translated(bool in_commit) {
   } catch (const pqxx::sql_error& e) {
     throw server_error(e.sqlstate(), e.what());
   }
-}
-
-bool is_reconnectable(const std::exception& e) {
-  if (const auto* db = dynamic_cast<const DatabaseError*>(&e)) return db->reconnectable();
-  if (dynamic_cast<const pqxx::broken_connection*>(&e)) return true;
-  if (dynamic_cast<const pqxx::in_doubt_error*>(&e)) return true;
-  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
-    return classify_sqlstate(sql->sqlstate()) != DbFailure::kOther &&
-           classify_sqlstate(sql->sqlstate()) != DbFailure::kLockTimeout;
-  }
-  return false;
 }
 
 }  // namespace tide

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "tide/error.hpp"
-#include "tide/sql.hpp"
+#include "tide/migration/sql_split.hpp"
 #include "tide/version.hpp"
 
 namespace tide {

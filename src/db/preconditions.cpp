@@ -6,7 +6,7 @@
 
 #include <pqxx/pqxx>
 
-#include "tide/sql.hpp"
+#include "tide/migration/sql_split.hpp"
 
 namespace tide {
 namespace {

@@ -11,7 +11,7 @@
 
 #include "tide/db/preconditions.hpp"
 #include "tide/error.hpp"
-#include "tide/log_fields.hpp"
+#include "tide/util/log_fields.hpp"
 
 namespace tide {
 namespace {
@@ -29,13 +29,6 @@ RunObserver& quiet() {
 }
 
 }  // namespace
-
-bool RunReport::ok() const {
-  for (const auto& r : results) {
-    if (r.outcome == StepResult::Outcome::kFailed) return false;
-  }
-  return true;
-}
 
 std::string statement_error(const Migration& m, const Statement* st, const std::exception& e) {
   std::string message;

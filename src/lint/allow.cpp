@@ -6,7 +6,7 @@
 #include <cctype>
 #include <sstream>
 
-#include "tide/lint.hpp"
+#include "tide/lint/lint.hpp"
 
 namespace tide::lint {
 namespace {

@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "tide/error.hpp"
-#include "tide/lint.hpp"
+#include "tide/lint/lint.hpp"
 
 namespace fs = std::filesystem;
 

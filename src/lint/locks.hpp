@@ -3,7 +3,7 @@
 #pragma once
 
 #include "lint/schema.hpp"
-#include "tide/lint.hpp"
+#include "tide/lint/lint.hpp"
 
 namespace tide::lint {
 

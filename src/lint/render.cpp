@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lint/tree.hpp"
-#include "tide/lint.hpp"
+#include "tide/lint/lint.hpp"
 
 namespace tide::lint {
 namespace {

@@ -8,7 +8,7 @@
 
 #include "lint/schema.hpp"
 #include "lint/tree.hpp"
-#include "tide/lint.hpp"
+#include "tide/lint/lint.hpp"
 
 namespace tide::lint {
 

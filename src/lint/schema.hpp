@@ -9,7 +9,7 @@
 #include <string>
 
 #include "lint/tree.hpp"
-#include "tide/migration.hpp"
+#include "tide/migration/migration.hpp"
 
 namespace tide::lint {
 

@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "tide/error.hpp"
-#include "tide/migration.hpp"
+#include "tide/migration/migration.hpp"
 
 namespace tide {
 

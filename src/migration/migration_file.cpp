@@ -6,8 +6,8 @@
 #include <set>
 #include <sstream>
 
-#include "tide/migration.hpp"
-#include "tide/sql.hpp"
+#include "tide/migration/migration.hpp"
+#include "tide/migration/sql_split.hpp"
 
 namespace tide {
 namespace {

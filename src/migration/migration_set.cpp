@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "tide/error.hpp"
-#include "tide/migration.hpp"
+#include "tide/migration/migration.hpp"
 
 namespace fs = std::filesystem;
 

@@ -1,5 +1,5 @@
 // Names, next versions and the file template for `tide new`.
-#include "tide/migration_template.hpp"
+#include "tide/migration/migration_template.hpp"
 
 #include <fmt/format.h>
 

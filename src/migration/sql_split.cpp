@@ -7,7 +7,7 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
-#include "tide/sql.hpp"
+#include "tide/migration/sql_split.hpp"
 
 namespace tide {
 namespace {

@@ -1,5 +1,5 @@
 // Planning of up, contract and down from the files and the recorded states. Pure.
-#include "tide/plan.hpp"
+#include "tide/plan/plan.hpp"
 
 #include <fmt/format.h>
 

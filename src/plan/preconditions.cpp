@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tide/plan.hpp"
+#include "tide/plan/plan.hpp"
 
 namespace tide {
 namespace {

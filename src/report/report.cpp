@@ -1,5 +1,5 @@
 // Text and JSON renderings of plans, run reports and status.
-#include "tide/report.hpp"
+#include "tide/report/report.hpp"
 
 #include <fmt/format.h>
 

@@ -1,5 +1,5 @@
 // Nearest-word suggestions for mistyped commands and flags.
-#include "tide/suggest.hpp"
+#include "tide/report/suggest.hpp"
 
 #include <algorithm>
 

@@ -1,6 +1,6 @@
 // The facts behind `tide --version`: compile-time versions (from the build) and the libpq
 // actually loaded (a relocatable install may run against another one).
-#include "tide/build_info.hpp"
+#include "tide/version/build_info.hpp"
 
 #include <fmt/format.h>
 #include <libpq-fe.h>

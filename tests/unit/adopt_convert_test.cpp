@@ -1,7 +1,7 @@
 // Unit tests for src/adopt/ (converters per tool, the plan and its refusals).
 #include <catch2/catch.hpp>
 
-#include "tide/adopt.hpp"
+#include "tide/adopt/adopt.hpp"
 #include "tide/error.hpp"
 
 using namespace tide;

@@ -1,4 +1,4 @@
-#include "tide/build_info.hpp"
+#include "tide/version/build_info.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <map>
 
-#include "tide/config.hpp"
+#include "tide/config/config.hpp"
 #include "tide/error.hpp"
 
 using namespace tide;

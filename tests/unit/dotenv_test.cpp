@@ -1,7 +1,7 @@
 // Unit tests for src/config/dotenv.cpp.
 #include <catch2/catch.hpp>
 
-#include "tide/dotenv.hpp"
+#include "tide/config/dotenv.hpp"
 #include "tide/error.hpp"
 
 using namespace tide;

@@ -2,7 +2,7 @@
 // lock levels) and for weighing findings by live table size (src/lint/linter.cpp).
 #include <catch2/catch.hpp>
 
-#include "tide/lint.hpp"
+#include "tide/lint/lint.hpp"
 
 using namespace tide;
 

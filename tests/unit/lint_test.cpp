@@ -10,7 +10,7 @@
 #include <sstream>
 
 #include "tide/error.hpp"
-#include "tide/lint.hpp"
+#include "tide/lint/lint.hpp"
 
 using namespace tide;
 namespace fs = std::filesystem;

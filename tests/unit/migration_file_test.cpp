@@ -1,8 +1,8 @@
 // Unit tests for src/migration/migration_file.cpp and sql_split.cpp.
 #include <catch2/catch.hpp>
 
-#include "tide/migration.hpp"
-#include "tide/sql.hpp"
+#include "tide/migration/migration.hpp"
+#include "tide/migration/sql_split.hpp"
 
 using namespace tide;
 

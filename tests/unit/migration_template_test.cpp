@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "tide/error.hpp"
-#include "tide/migration_template.hpp"
+#include "tide/migration/migration_template.hpp"
 
 using namespace tide;
 

@@ -3,8 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include "tide/error.hpp"
-#include "tide/plan.hpp"
-#include "tide/report.hpp"
+#include "tide/plan/plan.hpp"
+#include "tide/report/report.hpp"
 
 using namespace tide;
 

@@ -4,9 +4,9 @@
 
 #include <random>
 
+#include "tide/config/redact.hpp"
 #include "tide/db/connection.hpp"
 #include "tide/error.hpp"
-#include "tide/redact.hpp"
 
 using namespace tide;
 

@@ -1,7 +1,7 @@
 // Unit tests for src/report/report.cpp: the live progress line, the status footer, SQLSTATEs.
 #include <catch2/catch.hpp>
 
-#include "tide/report.hpp"
+#include "tide/report/report.hpp"
 
 using namespace tide;
 

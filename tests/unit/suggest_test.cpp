@@ -1,7 +1,7 @@
 // Unit tests for src/report/suggest.cpp: "did you mean" for commands and flags.
 #include <catch2/catch.hpp>
 
-#include "tide/suggest.hpp"
+#include "tide/report/suggest.hpp"
 
 using namespace tide;
 

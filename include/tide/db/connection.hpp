@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "tide/aws/rds_token.hpp"
-#include "tide/config.hpp"
+#include "tide/config/config.hpp"
 #include "tide/db/database.hpp"
 
 // libpqxx 6.4's names, declared (not included): this header stays free of libpqxx.
@@ -50,9 +50,6 @@ class Session : public Database {
   // Throws exit 2 when the first connection fails.
   Session(ConnectionSpec spec, bool read_only);
   ~Session() override;
-  // The live connection, for code that reads through libpqxx itself (lint, adopt); throws
-  // DatabaseError (kConnection) when a reconnect failed half-way.
-  pqxx::connection& conn();
   bool connected() const { return conn_ != nullptr; }
   const ConnectionSpec& spec() const { return spec_; }
 
@@ -68,6 +65,8 @@ class Session : public Database {
   std::string describe() const override { return spec_.describe(); }
 
  private:
+  // The live connection; throws DatabaseError (kConnection) when a reconnect failed half-way.
+  pqxx::connection& conn();
   struct Probe {};  // open_another(): a connection failure stays a DatabaseError
   Session(const Session& from, Probe);
   std::unique_ptr<pqxx::connection> open(bool read_only);
@@ -82,14 +81,9 @@ class Session : public Database {
   void flush_begin();
 };
 
-// True for a DatabaseError after which a new connection may succeed: the connection broke (even
-// during COMMIT), the server shut down, or (after an Aurora failover) the writer became
-// read-only (25006).
-bool is_reconnectable(const std::exception& e);
-
 // Inside a catch block: rethrows the exception under way, a libpqxx error translated into a
 // tide::DatabaseError (the db layer's one translation; in_commit: a connection that broke
-// during COMMIT is an in-doubt commit). For code that still reads through conn().
+// during COMMIT is an in-doubt commit). Session uses it for every libpqxx call.
 [[noreturn]] void rethrow_translated(bool in_commit = false);
 
 }  // namespace tide

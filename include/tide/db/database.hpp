@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "tide/error.hpp"
+
 namespace tide {
 
 // A bound parameter or a field of a result: its text, or NULL.
@@ -30,6 +32,15 @@ struct SqlResult {
   bool as_bool(size_t row, size_t col) const { return text(row, col) == "t"; }
   long long as_int(size_t row, size_t col) const { return std::stoll(text(row, col)); }
 };
+
+// The one classification of SQLSTATEs (55P03 a lock timeout, 25006 read-only, 08xxx and
+// 57P01–57P03 a lost connection, anything else a failed statement).
+DbFailure classify_sqlstate(const std::string& sqlstate);
+// A server error with this SQLSTATE and text ("ERROR:  …" as the server sent it), as the
+// session raises it: for the session itself and for fakes in tests.
+DatabaseError server_error(const std::string& sqlstate, const std::string& text);
+// The connection broke (during COMMIT: in_commit), with the driver's text.
+DatabaseError connection_error(const std::string& text, bool in_commit = false);
 
 class Database {
  public:

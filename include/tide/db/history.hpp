@@ -5,10 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "tide/config.hpp"
+#include "tide/config/config.hpp"
 #include "tide/db/database.hpp"
-#include "tide/migration.hpp"
-#include "tide/state.hpp"
+#include "tide/migration/state.hpp"
 
 namespace tide {
 

@@ -1,9 +1,9 @@
 // The migration lock: one runner at a time per database and metadata table.
 #pragma once
 
-#include "tide/config.hpp"
+#include "tide/config/config.hpp"
 #include "tide/db/database.hpp"
-#include "tide/duration.hpp"
+#include "tide/util/duration.hpp"
 
 namespace tide {
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "tide/db/target.hpp"
-#include "tide/migration.hpp"
+#include "tide/migration/migration.hpp"
 
 namespace tide {
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "tide/db/database.hpp"
-#include "tide/plan.hpp"
+#include "tide/plan/plan.hpp"
 
 namespace tide {
 

@@ -12,9 +12,9 @@
 
 #include "tide/db/database.hpp"
 #include "tide/db/history.hpp"
-#include "tide/db/run_result.hpp"
 #include "tide/db/target.hpp"
-#include "tide/plan.hpp"
+#include "tide/plan/plan.hpp"
+#include "tide/plan/run_result.hpp"
 
 namespace tide {
 

@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "tide/config.hpp"
+#include "tide/config/config.hpp"
 #include "tide/db/database.hpp"
 #include "tide/db/history.hpp"
-#include "tide/migration.hpp"
-#include "tide/state.hpp"
+#include "tide/migration/migration.hpp"
+#include "tide/migration/state.hpp"
 
 namespace tide::adopt {
 

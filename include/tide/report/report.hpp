@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "tide/db/run_result.hpp"
-#include "tide/plan.hpp"
+#include "tide/plan/run_result.hpp"
+#include "tide/plan/plan.hpp"
 
 namespace tide {
 

@@ -1,26 +1,10 @@
 // The one classification of database errors by SQLSTATE, and the DatabaseErrors the session
-// raises: the text main() shows, and the server's first line for file:line messages.
+// (and the unit tests' fake) raise, with the text main() shows.
 #include <string>
 
-#include "tide/error.hpp"
+#include "tide/db/database.hpp"
 
 namespace tide {
-namespace {
-
-// The server's first line without its severity ("ERROR:  relation … does not exist").
-std::string first_line(std::string message) {
-  if (const size_t nl = message.find('\n'); nl != std::string::npos) message.resize(nl);
-  for (const char* prefix : {"ERROR:  ", "FATAL:  "}) {
-    if (message.rfind(prefix, 0) == 0) message.erase(0, std::char_traits<char>::length(prefix));
-  }
-  return message;
-}
-
-}  // namespace
-
-std::string DatabaseError::detail() const {
-  return first_line(text_);
-}
 
 DbFailure classify_sqlstate(const std::string& sqlstate) {
   if (sqlstate == "55P03") return DbFailure::kLockTimeout;

@@ -5,7 +5,7 @@
 #include <map>
 #include <string>
 
-#include "tide/config.hpp"
+#include "tide/config/config.hpp"
 
 namespace tide {
 

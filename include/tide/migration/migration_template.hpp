@@ -4,7 +4,7 @@
 #include <ctime>
 #include <string>
 
-#include "tide/migration.hpp"
+#include "tide/migration/migration.hpp"
 
 namespace tide {
 

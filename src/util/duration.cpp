@@ -1,5 +1,5 @@
-// Parsing and printing of durations (see include/tide/duration.hpp).
-#include "tide/duration.hpp"
+// Parsing and printing of durations (see include/tide/util/duration.hpp).
+#include "tide/util/duration.hpp"
 
 #include <fmt/format.h>
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "tide/plan.hpp"
+#include "tide/plan/plan.hpp"
 
 namespace tide {
 
@@ -33,7 +33,12 @@ struct StepResult {
 
 struct RunReport {
   std::vector<StepResult> results;
-  bool ok() const;
+  bool ok() const {
+    for (const auto& r : results) {
+      if (r.outcome == StepResult::Outcome::kFailed) return false;
+    }
+    return true;
+  }
   // Steps of the plan that a re-plan after a reconnect found recorded done (by another runner,
   // or by a commit that went through as the connection dropped): not run again.
   size_t done_elsewhere = 0;

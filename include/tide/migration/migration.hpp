@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "tide/duration.hpp"
+#include "tide/util/duration.hpp"
 
 namespace tide {
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "tide/migration.hpp"
-#include "tide/state.hpp"
+#include "tide/migration/migration.hpp"
+#include "tide/migration/state.hpp"
 
 namespace tide {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "tide/migration.hpp"
+#include "tide/migration/migration.hpp"
 
 namespace tide {
 

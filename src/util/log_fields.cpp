@@ -1,5 +1,5 @@
 // The structured fields of the current log lines, per thread.
-#include "tide/log_fields.hpp"
+#include "tide/util/log_fields.hpp"
 
 namespace tide {
 namespace {

@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tide/migration.hpp"
+#include "tide/migration/migration.hpp"
 
 namespace tide::lint {
 

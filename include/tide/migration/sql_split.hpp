@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "tide/migration.hpp"
+#include "tide/migration/migration.hpp"
 
 namespace tide {
 
