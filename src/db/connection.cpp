@@ -340,7 +340,9 @@ void Session::begin() {
 }
 
 void Session::flush_begin() {
-  if (begin_pending_) exec("BEGIN");
+  if (!begin_pending_) return;
+  begin_pending_ = false;
+  exec("BEGIN");
 }
 
 void Session::commit() {
