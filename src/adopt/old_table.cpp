@@ -33,25 +33,26 @@ std::string query(Tool tool, const std::string& table) {
 
 }  // namespace
 
-std::optional<std::vector<OldRow>> read_old_table(pqxx::dbtransaction& tx, Tool tool,
+std::optional<std::vector<OldRow>> read_old_table(Database& db, Tool tool,
                                                   const QualifiedName& table) {
   const std::string quoted = table.quoted();
-  if (tx.exec_params1("SELECT to_regclass($1) IS NULL", quoted)[0].as<bool>()) return std::nullopt;
+  if (db.exec_params("SELECT to_regclass($1) IS NULL", {quoted}).as_bool(0, 0)) return std::nullopt;
   std::vector<OldRow> rows;
-  pqxx::result result;
+  SqlResult result;
   try {
-    pqxx::subtransaction sub(tx, "tide_adopt_read");
-    result = sub.exec(query(tool, quoted));
-    sub.commit();
-  } catch (const pqxx::sql_error& e) {
+    Savepoint sub(db, "tide_adopt_read");
+    result = db.exec(query(tool, quoted));
+    sub.release();
+  } catch (const DatabaseError& e) {
+    if (e.sqlstate().empty()) throw;
     throw usage_error(fmt::format(
         "{}.{} is not {}'s table ({}): name the right one with --from-table", table.schema,
         table.table, tool_name(tool),
         e.sqlstate() == "42703" ? "a column it has is missing" : "SQLSTATE " + e.sqlstate()));
   }
-  for (const auto& row : result) {
-    rows.push_back(OldRow{row[0].as<std::string>(), row[1].as<bool>(), row[2].as<bool>(),
-                          row[3].as<std::string>(), row[4].as<std::string>()});
+  for (size_t i = 0; i < result.size(); ++i) {
+    rows.push_back(OldRow{result.text(i, 0), result.as_bool(i, 1), result.as_bool(i, 2),
+                          result.text(i, 3), result.text(i, 4)});
   }
   return rows;
 }

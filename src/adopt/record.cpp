@@ -5,9 +5,8 @@
 
 namespace tide::adopt {
 
-std::vector<std::string> record_adoption(pqxx::transaction_base& tx, const History& history,
-                                         const Plan& plan, const std::string& dir,
-                                         const std::string& old_table) {
+std::vector<std::string> record_adoption(Database& db, const History& history, const Plan& plan,
+                                         const std::string& dir, const std::string& old_table) {
   std::vector<std::string> lines;
   const std::string detail = fmt::format("adopted from {} ({})", tool_name(plan.tool), old_table);
   for (const Item& item : plan.items) {
@@ -16,9 +15,9 @@ std::vector<std::string> record_adoption(pqxx::transaction_base& tx, const Histo
     const Migration m =
         parse_migration(dir + "/" + item.migration->filename, item.migration->content, problems);
     const State state = m.two_phase() ? State::kContracted : State::kApplied;
-    history.save(tx, m, state, Phase::kExpand, 0, true);
-    if (m.two_phase()) history.save(tx, m, state, Phase::kContract, 0, true);
-    history.log(tx, m.version, m.name, "adopt", State::kPending, state, 0, detail);
+    history.save(db, m, state, Phase::kExpand, 0, true);
+    if (m.two_phase()) history.save(db, m, state, Phase::kContract, 0, true);
+    history.log(db, m.version, m.name, "adopt", State::kPending, state, 0, detail);
     lines.push_back(fmt::format("recorded {} as {}", m.filename, state_name(state)));
   }
   return lines;

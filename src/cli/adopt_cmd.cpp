@@ -65,17 +65,18 @@ struct Adoption {
 // A preview reads and plans; an adoption also writes the files and the records.
 enum class Act { kPreview, kAdopt };
 
-// Reads both tables and plans; with Act::kAdopt, writes the files and records, all in `tx`.
-Adoption adopt_in(pqxx::dbtransaction& tx, const History& history, const adopt::Conversion& conv,
+// Reads both tables and plans; with Act::kAdopt, writes the files and records, all in the
+// transaction under way on `db`.
+Adoption adopt_in(Database& db, const History& history, const adopt::Conversion& conv,
                   const adopt::Project& project, const std::string& dir, Act act) {
   Adoption a;
-  const auto rows = adopt::read_old_table(tx, conv.tool, project.table);
-  a.plan = adopt::plan_adoption(conv, rows, history.load(tx), existing_files(dir));
+  const auto rows = adopt::read_old_table(db, conv.tool, project.table);
+  a.plan = adopt::plan_adoption(conv, rows, history.load(db), existing_files(dir));
   if (act == Act::kPreview) return a;
   for (const auto& item : a.plan.items) {
     if (!item.file_exists) write_file(dir, item.migration->filename, item.migration->content);
   }
-  a.recorded = adopt::record_adoption(tx, history, a.plan, dir,
+  a.recorded = adopt::record_adoption(db, history, a.plan, dir,
                                       project.table.schema + "." + project.table.table);
   return a;
 }
@@ -160,13 +161,13 @@ int run_adopt(Run& run, const AdoptOptions& o) {
   {
     // First a read-only pass: a refused adoption creates nothing, not even tide's table.
     Target target = run.open_read_only();
-    pqxx::read_transaction tx(target.session().conn());
-    a = adopt_in(tx, target.history(), conv, project, dir, Act::kPreview);
+    Transaction tx(target.database());
+    a = adopt_in(target.database(), target.history(), conv, project, dir, Act::kPreview);
   }
   if (o.apply) {
     Target target = run.open();
-    pqxx::work tx(target.session().conn());
-    a = adopt_in(tx, target.history(), conv, project, dir, Act::kAdopt);
+    Transaction tx(target.database());
+    a = adopt_in(target.database(), target.history(), conv, project, dir, Act::kAdopt);
     tx.commit();
   }
   print(o.format == "json" ? render_json(a, project, dir, o.apply).dump(2) + "\n"
@@ -190,7 +191,7 @@ class Adopt final : public Command {
   // A preview only reads.
   Needs needs(const Needs& row, const GlobalOptions&) const override {
     if (o_.apply) return row;
-    return {row.files, Database::kReadOnly, Lock::kNone};
+    return {row.files, DbAccess::kReadOnly, Lock::kNone};
   }
   int run(Run& run) override { return run_adopt(run, o_); }
 

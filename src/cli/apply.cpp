@@ -82,6 +82,48 @@ std::function<void(const BackfillProgress&)> progress_printer(bool terminal) {
   };
 }
 
+// What a run shows as it goes: log lines (retries, reconnects, resumed backfills) and backfill
+// progress. The step results are logged after the run (log_results), with the report.
+class RunLog : public RunObserver {
+ public:
+  explicit RunLog(bool terminal) : progress_(progress_printer(terminal)) {}
+  void retrying(const Step& s, int attempt, int tries, Millis pause,
+                const std::string& sqlstate) override {
+    const LogScope fields(sqlstate_field(sqlstate));
+    spdlog::warn(
+        "{} {}: lock timeout (try {} of {}); another session holds a conflicting lock; "
+        "retrying in {}",
+        s.migration->filename, phase_name(s.phase), attempt, tries, format_duration(pause));
+  }
+  void reconnecting(const std::string& where, const std::string& why) override {
+    spdlog::warn("{}: lost the connection or the server turned read-only ({}); reconnecting", where,
+                 why);
+  }
+  void done_elsewhere(size_t gone) override {
+    spdlog::warn(
+        "after reconnecting, {} step{} recorded done meanwhile (by another runner, or by a "
+        "commit that went through as the connection dropped): not run again",
+        gone, gone == 1 ? " is" : "s are");
+  }
+  void resuming(const Step& s, long long rows, const std::optional<std::string>& after,
+                bool ranges_above) override {
+    spdlog::info("{} backfill: resuming after {} rows{}{}", s.migration->filename, rows,
+                 after ? " (after key " + *after + ")" : "",
+                 ranges_above ? " and the ranges finished above it" : "");
+  }
+  void worker_reconnecting(const Step& s, const std::string& why) override {
+    spdlog::warn("{} backfill worker: lost its connection ({}); reconnecting",
+                 s.migration->filename, why);
+  }
+  void progress(const BackfillProgress& p) override { progress_(p); }
+  void not_recorded(const Step& s, const std::string& why) override {
+    spdlog::error("could not record the failure of {}: {}", s.migration->filename, why);
+  }
+
+ private:
+  std::function<void(const BackfillProgress&)> progress_;
+};
+
 // Each step's outcome as a log event with its fields: info (error for a failure) in JSON logs,
 // where a log processor has no other view of it; debug in text logs, as the result table on
 // stdout already shows it.
@@ -119,8 +161,8 @@ void add_apply_flags(CLI::App* cmd, ApplyFlags& f) {
 }
 
 Needs apply_needs(Needs row, const ApplyFlags& f) {
-  if (f.dry_run) return {row.files, Database::kReadOnly, Lock::kNone};
-  if (f.rehearse) row.database = Database::kRehearse;
+  if (f.dry_run) return {row.files, DbAccess::kReadOnly, Lock::kNone};
+  if (f.rehearse) row.database = DbAccess::kRehearse;
   return row;
 }
 
@@ -139,8 +181,8 @@ void check_preconditions(Target& target, const Plan& plan) {
   if (checks.empty()) return;
   std::vector<std::string> problems;
   {
-    pqxx::read_transaction tx(target.session().conn());
-    problems = check_up_front(tx, checks);
+    Transaction tx(target.database());
+    problems = check_up_front(target.database(), checks);
   }
   if (problems.empty()) return;
   std::string list;
@@ -151,7 +193,7 @@ void check_preconditions(Target& target, const Plan& plan) {
 }
 
 int apply_plan(const Context& ctx, Target& target, const Plan& plan, const ApplyFlags& f) {
-  PlanContext pc{target.session().spec().describe(), ctx.config.lock_timeout, {}};
+  PlanContext pc{target.describe(), ctx.config.lock_timeout, {}};
   check_preconditions(target, plan);
   if (f.dry_run) {
     pc.locks = lock_notes(ctx, target.session(), plan);
@@ -166,13 +208,13 @@ int apply_plan(const Context& ctx, Target& target, const Plan& plan, const Apply
   settings.max_replica_lag = ctx.config.max_replica_lag;
   settings.max_throttle = ctx.config.max_throttle;
   settings.reconnect_timeout = ctx.config.reconnect_timeout;
-  settings.on_progress = progress_printer(ctx.progress);
   settings.interrupted = [] { return static_cast<int>(g_signal); };
   g_signal = 0;
   RunReport report;
   {
     StopSignals signals;
-    Runner runner(target, settings);
+    RunLog log(ctx.progress);
+    Runner runner(target, settings, &log);
     report = runner.run(plan);
   }
   end_progress_line(true);

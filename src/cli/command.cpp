@@ -13,16 +13,16 @@ namespace tide::cli {
 TargetMode target_mode(const Needs& needs) {
   const bool locked = needs.lock == Lock::kMigration;
   switch (needs.database) {
-    case Database::kReadOnly:
+    case DbAccess::kReadOnly:
       if (!locked) return TargetMode::kRead;
       break;
-    case Database::kRehearse:
+    case DbAccess::kRehearse:
       if (locked) return TargetMode::kRehearse;
       break;
-    case Database::kReadWrite:
+    case DbAccess::kReadWrite:
       if (locked) return TargetMode::kMigrate;
       break;
-    case Database::kNone:
+    case DbAccess::kNone:
       break;
   }
   throw std::logic_error(
@@ -45,7 +45,7 @@ Target Run::open() {
 }
 
 Target Run::open_read_only() {
-  if (needs_.database == Database::kNone) throw std::logic_error("the command needs no database");
+  if (needs_.database == DbAccess::kNone) throw std::logic_error("the command needs no database");
   return ctx().open(TargetMode::kRead);
 }
 

@@ -16,7 +16,7 @@ namespace tide::cli {
 // What a command needs: the files (Files, context.hpp), the database and the lock.
 struct Needs {
   Files files = Files::kNone;
-  Database database = Database::kNone;
+  DbAccess database = DbAccess::kNone;
   Lock lock = Lock::kNone;
 };
 

@@ -30,7 +30,7 @@ std::string fallback_migrations_dir(const EnvLookup& vars) {
 
 }  // namespace
 
-Context make_context(const GlobalOptions& g, Database database) {
+Context make_context(const GlobalOptions& g, DbAccess database) {
   Context ctx;
   ctx.global = g;
   ctx.vars = load_dotenv(g.env_file, process_environment());
@@ -66,7 +66,7 @@ Context make_context(const GlobalOptions& g, Database database) {
       throw usage_error(fmt::format("--reconnect-timeout: {}", e));
     ctx.config.reconnect_timeout = *parse_duration(g.reconnect_timeout);
   }
-  if (database != Database::kNone && (g.url.empty() || !g.env.empty()))
+  if (database != DbAccess::kNone && (g.url.empty() || !g.env.empty()))
     ctx.env = select_environment(ctx.config, g.env, vars);
   ctx.color = wants_color(g, STDOUT_FILENO);
   ctx.progress = smart_terminal(STDERR_FILENO) && !g.quiet && g.log_format != "json";

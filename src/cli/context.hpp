@@ -46,7 +46,7 @@ enum class Files {
   kStrict,  // every file; any problem, or no file at all, stops the command (exit 3)
 };
 // Which database a command works on.
-enum class Database {
+enum class DbAccess {
   kNone,       // none: no environment is selected, so none of its variables is needed
   kReadOnly,   // a read-only session; nothing is created
   kRehearse,   // the writer; every transactional step rolled back, nothing created
@@ -71,9 +71,9 @@ struct Context {
   Target open(TargetMode mode) const;
 };
 
-// With Database::kNone (validate --offline, lint, new) no environment is selected, so none
+// With DbAccess::kNone (validate --offline, lint, new) no environment is selected, so none
 // of its variables is needed.
-Context make_context(const GlobalOptions& g, Database database);
+Context make_context(const GlobalOptions& g, DbAccess database);
 
 // Parses a --to / baseline version argument (digits).
 Version parse_version_arg(const std::string& text, const std::string& flag);

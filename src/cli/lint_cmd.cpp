@@ -32,8 +32,8 @@ struct Live {
 
 Live read_live(Session& session) {
   Live live;
-  live.sizes = db::read_table_sizes(session.conn());
-  live.time_zone = db::read_time_zone(session.conn());
+  live.sizes = db::read_table_sizes(session);
+  live.time_zone = db::read_time_zone(session);
   return live;
 }
 
@@ -72,13 +72,13 @@ class Lint final : public Command {
   // Offline unless a database is named: then findings carry the live table sizes.
   Needs needs(const Needs& row, const GlobalOptions& g) const override {
     if (!g.url.empty() || !g.env.empty()) return row;
-    return {row.files, Database::kNone, Lock::kNone};
+    return {row.files, DbAccess::kNone, Lock::kNone};
   }
   int run(Run& run) override {
     const Context& ctx = run.ctx();
     lint::Options options = lint_options(ctx.config);
     Live live;
-    if (run.needs().database != Database::kNone) {
+    if (run.needs().database != DbAccess::kNone) {
       Target target = run.open();
       live = read_live(target.session());
       options.sizes = &live.sizes;

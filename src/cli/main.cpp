@@ -49,7 +49,11 @@ int main(int argc, char** argv) {
     return app.exit(e);  // --help, --version
   } catch (const CLI::ParseError& e) {
     return usage(app, e, argc, argv);
-  } catch (const DatabaseFailure& e) {
+  } catch (const DatabaseFailure& e) {  // libpqxx's, translated by dispatch(): a safety net
+    tide::LogFields fields;
+    fields.sqlstate = e.sqlstate();
+    return report(e.what(), static_cast<int>(e.code()), fields);
+  } catch (const tide::DatabaseError& e) {
     tide::LogFields fields;
     fields.sqlstate = e.sqlstate();
     return report(e.what(), static_cast<int>(e.code()), fields);

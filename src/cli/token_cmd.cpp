@@ -40,7 +40,7 @@ class Token final : public Command {
       // with host and user given, a config that does not load is no reason to fail.
       std::optional<Context> ctx;
       try {
-        ctx = make_context(g, Database::kReadOnly);
+        ctx = make_context(g, DbAccess::kReadOnly);
       } catch (const Error&) {
         if (!complete) throw;
       }

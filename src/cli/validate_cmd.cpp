@@ -18,7 +18,7 @@ class Validate final : public Command {
   }
   Needs needs(const Needs& row, const GlobalOptions&) const override {
     if (!offline_) return row;
-    return {row.files, Database::kNone, Lock::kNone};
+    return {row.files, DbAccess::kNone, Lock::kNone};
   }
   int run(Run& run) override {
     const Context& ctx = run.ctx();

@@ -5,9 +5,6 @@
 //  - plain: run each statement again and again until a run changes no row.
 // The SQL itself is built, and golden-tested, in backfill_sql.cpp.
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
-
-#include <thread>
 
 #include "tide/db/backfill_run.hpp"
 #include "tide/db/preconditions.hpp"
@@ -18,37 +15,36 @@
 namespace tide {
 namespace {
 
-long long estimated_rows(pqxx::transaction_base& tx, const std::string& table) {
-  const auto rows = tx.exec_params(
-      "SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass($1)", quote_qualified(table));
-  return rows.empty() || rows[0][0].is_null() ? -1 : rows[0][0].as<long long>();
+long long estimated_rows(Database& db, const std::string& table) {
+  const auto rows =
+      db.exec_params("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass($1)",
+                     {quote_qualified(table)});
+  return rows.empty() || rows.is_null(0, 0) ? -1 : rows.as_int(0, 0);
 }
 
-std::string key_type(pqxx::transaction_base& tx, const std::string& table,
-                     const std::string& column) {
-  return tx
-      .exec_params1(
+std::string key_type(Database& db, const std::string& table, const std::string& column) {
+  return db
+      .exec_params(
           "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
           "to_regclass($1) AND attname = $2",
-          quote_qualified(table), column)[0]
-      .as<std::string>();
+          {quote_qualified(table), column})
+      .text(0, 0);
 }
 
 // Finished ranges of this section recorded by an earlier parallel run.
-bool has_ranges(pqxx::transaction_base& tx, const BackfillRun& run) {
-  if (tx.exec_params1("SELECT to_regclass($1) IS NULL", run.ranges)[0].as<bool>()) return false;
-  return tx
-      .exec_params1(fmt::format("SELECT EXISTS (SELECT 1 FROM {} WHERE version = $1 AND "
-                                "section = $2)",
-                                run.ranges),
-                    run.step->migration->version.text, run.step->backfill_index)[0]
-      .as<bool>();
+bool has_ranges(Database& db, const BackfillRun& run) {
+  if (db.exec_params("SELECT to_regclass($1) IS NULL", {run.ranges}).as_bool(0, 0)) return false;
+  return db
+      .exec_params(fmt::format("SELECT EXISTS (SELECT 1 FROM {} WHERE version = $1 AND "
+                               "section = $2)",
+                               run.ranges),
+                   {run.step->migration->version.text, std::to_string(run.step->backfill_index)})
+      .as_bool(0, 0);
 }
 
 }  // namespace
 
 StepResult Runner::run_backfill(const Step& s) {
-  const Migration& m = *s.migration;
   const Section& sec = *s.section;
   BackfillRun run;
   run.step = &s;
@@ -64,71 +60,60 @@ StepResult Runner::run_backfill(const Step& s) {
                           sec.max_throttle.value_or(settings_.max_throttle));
   try {
     if (sec.keyed()) {
-      transact([&](pqxx::transaction_base& tx) {
-        const BackfillKey found = backfill_key(tx, s);
+      transact([&] {
+        const BackfillKey found = backfill_key(db_, s);
         if (!found.problem.empty()) throw validation_error(found.problem);
-        run.walk = KeyedWalk{sec.table, found.column, key_type(tx, sec.table, found.column),
+        run.walk = KeyedWalk{sec.table, found.column, key_type(db_, sec.table, found.column),
                              sec.batch_size};
-        run.progress.estimated_total = estimated_rows(tx, sec.table);
-        run.has_ranges = !settings_.rehearse && has_ranges(tx, run);
+        run.progress.estimated_total = estimated_rows(db_, sec.table);
+        run.has_ranges = !settings_.rehearse && has_ranges(db_, run);
       });
     }
-  } catch (const std::exception& e) {
-    return backfill_failed(run, nullptr, e);
+  } catch (const std::exception&) {
+    return backfill_failed(run, nullptr);
   }
   if (s.resume_after_key || s.resume_rows || run.has_ranges) {
-    spdlog::info("{} backfill: resuming after {} rows{}{}", m.filename, run.rows,
-                 run.last_key ? " (after key " + *run.last_key + ")" : "",
-                 run.has_ranges ? " and the ranges finished above it" : "");
+    observer_.resuming(s, run.rows, run.last_key, run.has_ranges);
   }
   run.progress.workers = run.workers;
   return run.workers > 1 || run.has_ranges ? run_parallel(run) : run_batches(run);
 }
 
-StepResult Runner::backfill_failed(const BackfillRun& run, const Statement* current,
-                                   const std::exception& e) {
+StepResult Runner::backfill_failed(const BackfillRun& run, const Statement* current) {
   StepResult r;
   r.step = run.step;
   r.outcome = StepResult::Outcome::kFailed;
   r.rows = run.rows;
   r.ms = run.elapsed_ms();
-  if (const auto* own = dynamic_cast<const Error*>(&e)) {
-    r.error = own->what();
-    r.precondition = own->code() == ExitCode::kValidation;
-    return r;
-  }
-  if (Target::is_guard_error(e)) throw target_.session_moved();
   // The record is the truth after a lost connection: the batch committed with its progress
-  // or not at all, and the re-plan resumes from there.
-  if (is_reconnectable(e) && !settings_.rehearse) {
-    throw ConnectionLost(statement_error(*run.step->migration, current, e));
-  }
-  r.error = statement_error(*run.step->migration, current, e);
+  // or not at all, and the re-plan resumes from there (fail() throws ConnectionLost).
+  fail(r, *run.step, current);
   return r;
 }
 
-std::string Runner::throttle(BackfillRun& run, pqxx::connection& conn) {
+std::string Runner::throttle(BackfillRun& run) {
   if (!run.throttle.enabled() || settings_.rehearse) return "";
   return run.throttle.wait(
-      conn,
+      db_,
       [&](const std::string& message) {
         run.progress.throttled = message;
         run.progress.elapsed_s = run.elapsed_s();
-        if (settings_.on_progress) settings_.on_progress(run.progress);
+        observer_.progress(run.progress);
       },
       settings_.interrupted);
 }
 
-void Runner::finish_backfill(pqxx::transaction_base& tx, const BackfillRun& run) {
+void Runner::finish_backfill(const BackfillRun& run) {
   const Step& s = *run.step;
   if (run.workers > 1 || run.has_ranges) {
-    tx.exec_params(clear_ranges_sql(run.ranges), s.migration->version.text, s.backfill_index);
+    db_.exec_params(clear_ranges_sql(run.ranges),
+                    {s.migration->version.text, std::to_string(s.backfill_index)});
   }
   // The next backfill section starts from 0 rows; after the last one the record keeps its
   // total, for status.
-  history_.save_progress(tx, *s.migration, s.backfill_index + 1, nullptr,
+  history_.save_progress(db_, *s.migration, s.backfill_index + 1, nullptr,
                          s.state_after == State::kBackfilling ? 0 : run.rows);
-  record_success(tx, s, run.elapsed_ms());
+  record_success(s, run.elapsed_ms());
 }
 
 StepResult Runner::run_batches(BackfillRun& run) {
@@ -143,34 +128,35 @@ StepResult Runner::run_batches(BackfillRun& run) {
     const std::string first_sql = sec.keyed() ? bounds_sql(run.walk, false, false) : "";
     const std::string next_sql = sec.keyed() ? bounds_sql(run.walk, true, false) : "";
     const std::string prologue = batch_prologue_sql(
-        target_.guard_sql(), timeout_settings(sec, settings_.lock_timeout, SettingScope::kTransaction));
+        target_.guard_sql(),
+        timeout_settings(sec, settings_.lock_timeout, SettingScope::kTransaction));
     std::string batch_last;
     long long changed = 0;
     // One batch in `tx`; false when there is nothing left to do.
-    auto run_batch = [&](pqxx::transaction_base& tx) {
-      tx.exec(prologue);
+    auto run_batch = [&] {
+      db_.exec(prologue);
       if (sec.keyed()) {
-        const auto b = run.last_key ? tx.exec_params(next_sql, *run.last_key) : tx.exec(first_sql);
-        if (b[0][0].is_null()) return false;
-        const std::string first = b[0][0].as<std::string>();
-        batch_last = b[0][1].as<std::string>();
+        const auto b =
+            run.last_key ? db_.exec_params(next_sql, {*run.last_key}) : db_.exec(first_sql);
+        if (b.is_null(0, 0)) return false;
+        const std::string first = b.text(0, 0);
+        batch_last = b.text(0, 1);
         for (const Statement& st : sec.statements) {
           current = &st;
-          changed +=
-              static_cast<long long>(tx.exec_params(st.sql, first, batch_last).affected_rows());
+          changed += db_.exec_params(st.sql, {first, batch_last}).affected_rows;
         }
       } else {
         if (statement >= sec.statements.size()) return false;
         current = &sec.statements[statement];
-        changed = static_cast<long long>(tx.exec(current->sql).affected_rows());
+        changed = db_.exec(current->sql).affected_rows;
       }
       current = nullptr;
-      history_.save_progress(tx, m, s.backfill_index, sec.keyed() ? &batch_last : nullptr,
+      history_.save_progress(db_, m, s.backfill_index, sec.keyed() ? &batch_last : nullptr,
                              run.rows + changed);
       return true;
     };
     while (true) {
-      if (const std::string why = throttle(run, session_.conn()); !why.empty()) {
+      if (const std::string why = throttle(run); !why.empty()) {
         return stopped(run, why);
       }
       bool finished = false;
@@ -178,7 +164,7 @@ StepResult Runner::run_batches(BackfillRun& run) {
       with_retries(s, attempts, [&] {
         changed = 0;
         batch_last.clear();
-        transact([&](pqxx::transaction_base& tx) { finished = !run_batch(tx); });
+        transact([&] { finished = !run_batch(); });
       });
       r.attempts = std::max(r.attempts, attempts);
       if (finished) break;
@@ -189,18 +175,18 @@ StepResult Runner::run_batches(BackfillRun& run) {
       run.progress.rows = run.rows;
       run.progress.last_key = run.last_key.value_or("");
       run.progress.elapsed_s = run.elapsed_s();
-      if (settings_.on_progress) settings_.on_progress(run.progress);
+      observer_.progress(run.progress);
       if (settings_.interrupted && settings_.interrupted()) return stopped(run, "interrupted");
-      if (sec.batch_sleep.count() > 0) std::this_thread::sleep_for(sec.batch_sleep);
+      if (sec.batch_sleep.count() > 0) settings_.sleep(sec.batch_sleep);
     }
-    transact([&](pqxx::transaction_base& tx) { finish_backfill(tx, run); });
-  } catch (const std::exception& e) {
-    return backfill_failed(run, current, e);
+    transact([&] { finish_backfill(run); });
+  } catch (const std::exception&) {
+    return backfill_failed(run, current);
   }
   r.rows = run.rows;
   run.progress.done = true;
   run.progress.elapsed_s = run.elapsed_s();
-  if (settings_.on_progress) settings_.on_progress(run.progress);
+  observer_.progress(run.progress);
   r.ms = run.elapsed_ms();
   return r;
 }

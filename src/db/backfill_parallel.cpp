@@ -6,7 +6,6 @@
 // walks again from the low-water mark and steps over the ranges recorded above it, so after a
 // kill at any moment no committed batch runs twice and none is skipped. (docs/expand-contract.md)
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <condition_variable>
 #include <deque>
@@ -42,9 +41,13 @@ struct Board {
   int attempts = 1;
 };
 
-int backend_pid(pqxx::connection& conn) {
-  pqxx::nontransaction tx(conn);
-  return tx.exec1("SELECT pg_backend_pid()")[0].as<int>();
+int backend_pid(Database& db) {
+  return static_cast<int>(db.exec("SELECT pg_backend_pid()").as_int(0, 0));
+}
+
+// The section index as a parameter (parameters travel as text).
+std::string section_param(const Step& s) {
+  return std::to_string(s.backfill_index);
 }
 
 }  // namespace
@@ -56,7 +59,7 @@ StepResult Runner::run_parallel(BackfillRun& run) {
   const std::string& version = m.version.text;
   Board board;
   std::vector<std::thread> threads;
-  std::vector<std::unique_ptr<Session>> sessions;
+  std::vector<std::unique_ptr<Database>> sessions;
   // Stops and joins the workers on every way out: a worker never outlives its step.
   auto stop_workers = [&] {
     {
@@ -82,10 +85,10 @@ StepResult Runner::run_parallel(BackfillRun& run) {
         mark = board.ranges[upto++].last;
     }
     if (!mark) return;
-    pqxx::work tx(session_.conn());
-    tx.exec(target_.guard_sql());
-    tx.exec_params(absorb_ranges_sql(run.meta, run.ranges, run.walk.key_type), version,
-                   s.backfill_index, *mark);
+    Transaction tx(db_);
+    db_.exec(target_.guard_sql());
+    db_.exec_params(absorb_ranges_sql(run.meta, run.ranges, run.walk.key_type),
+                    {version, section_param(s), *mark});
     tx.commit();
     absorbed = upto;
     run.last_key = mark;
@@ -96,26 +99,25 @@ StepResult Runner::run_parallel(BackfillRun& run) {
   try {
     std::vector<Range> earlier;  // finished by an earlier run, above the low-water mark
     {
-      pqxx::work tx(session_.conn());
-      tx.exec(target_.guard_sql());
-      tx.exec(create_ranges_sql(run.ranges));
-      for (const auto& row : tx.exec_params(finished_ranges_sql(run.ranges, run.walk.key_type),
-                                            version, s.backfill_index)) {
-        earlier.push_back(Range{row[0].as<std::string>(), row[1].as<std::string>(),
-                                row[2].as<long long>(), true});
+      Transaction tx(db_);
+      db_.exec(target_.guard_sql());
+      db_.exec(create_ranges_sql(run.ranges));
+      const SqlResult rows = db_.exec_params(finished_ranges_sql(run.ranges, run.walk.key_type),
+                                             {version, section_param(s)});
+      for (size_t i = 0; i < rows.size(); ++i) {
+        earlier.push_back(Range{rows.text(i, 0), rows.text(i, 1), rows.as_int(i, 2), true});
         base_rows += earlier.back().rows;
       }
       tx.commit();
     }
-    const int holder = backend_pid(session_.conn());
-    const std::vector<std::string> sets = timeout_settings(sec, settings_.lock_timeout, SettingScope::kTransaction);
-    for (int i = 0; i < run.workers; ++i) {
-      sessions.push_back(std::make_unique<Session>(session_.spec(), false));
-    }
+    const int holder = backend_pid(db_);
+    const std::vector<std::string> sets =
+        timeout_settings(sec, settings_.lock_timeout, SettingScope::kTransaction);
+    for (int i = 0; i < run.workers; ++i) sessions.push_back(db_.open_another());
     for (auto& session : sessions) {
       threads.emplace_back([&, worker = session.get()] {
         try {
-          int pid = backend_pid(worker->conn());
+          int pid = backend_pid(*worker);
           while (true) {
             size_t index;
             Range range;
@@ -135,22 +137,25 @@ StepResult Runner::run_parallel(BackfillRun& run) {
               try {
                 with_retries(s, attempts, [&] {
                   changed = 0;
-                  pqxx::work tx(worker->conn());
-                  tx.exec(batch_prologue_sql(worker_guard_sql(pid, holder, kWorkerGuard), sets));
+                  Transaction tx(*worker);
+                  worker->exec(
+                      batch_prologue_sql(worker_guard_sql(pid, holder, kWorkerGuard), sets));
                   for (const Statement& st : sec.statements) {
                     at = &st;
-                    changed += static_cast<long long>(
-                        tx.exec_params(st.sql, range.first, range.last).affected_rows());
+                    changed += worker->exec_params(st.sql, {range.first, range.last}).affected_rows;
                   }
                   at = nullptr;
-                  tx.exec_params(record_range_sql(run.ranges), version, s.backfill_index,
-                                 range.first, range.last, changed);
+                  worker->exec_params(record_range_sql(run.ranges),
+                                      {version, section_param(s), range.first, range.last,
+                                       std::to_string(changed)});
                   tx.commit();
                 });
                 break;
               } catch (const std::exception& e) {
                 const bool guard = std::string(e.what()).find(kWorkerGuard) != std::string::npos;
-                if (guard || !is_reconnectable(e) || reconnects >= kMaxReconnectsPerBatch) {
+                const auto* db_error = dynamic_cast<const DatabaseError*>(&e);
+                const bool reconnectable = db_error && db_error->reconnectable();
+                if (guard || !reconnectable || reconnects >= kMaxReconnectsPerBatch) {
                   std::lock_guard<std::mutex> lock(board.mu);
                   if (board.failure.empty()) {
                     board.failure =
@@ -166,29 +171,27 @@ StepResult Runner::run_parallel(BackfillRun& run) {
                   board.changed.notify_all();
                   return;
                 }
-                spdlog::warn("{} backfill worker: lost its connection ({}); reconnecting",
-                             m.filename, statement_error(m, at, e));
+                observer_.worker_reconnecting(s, statement_error(m, at, e));
                 // Reconnect with backoff; then the range's own row says whether the batch
                 // committed as the connection dropped (an in-doubt COMMIT).
                 const auto deadline = Clock::now() + settings_.reconnect_timeout;
                 for (int wait_ms = 200;; wait_ms = std::min(wait_ms * 2, 5000)) {
                   try {
                     worker->reconnect();
-                    pid = backend_pid(worker->conn());
+                    pid = backend_pid(*worker);
                     break;
                   } catch (const std::exception&) {
                     if (Clock::now() > deadline) throw;
                     std::this_thread::sleep_for(Millis(wait_ms));
                   }
                 }
-                pqxx::read_transaction check(worker->conn());
-                const auto rows = check.exec_params(
+                const SqlResult rows = worker->exec_params(
                     fmt::format("SELECT rows FROM {} WHERE version = $1 AND section = $2 AND "
                                 "first_key = $3",
                                 run.ranges),
-                    version, s.backfill_index, range.first);
+                    {version, section_param(s), range.first});
                 if (!rows.empty()) {
-                  changed = rows[0][0].as<long long>();
+                  changed = rows.as_int(0, 0);
                   break;
                 }
               }
@@ -226,7 +229,7 @@ StepResult Runner::run_parallel(BackfillRun& run) {
       run.progress.rows = run.rows;
       run.progress.last_key = run.last_key.value_or("");
       run.progress.elapsed_s = run.elapsed_s();
-      if (settings_.on_progress) settings_.on_progress(run.progress);
+      observer_.progress(run.progress);
     };
     while (true) {
       {
@@ -248,30 +251,22 @@ StepResult Runner::run_parallel(BackfillRun& run) {
         stop = "interrupted";
         break;
       }
-      if (stop = throttle(run, session_.conn()); !stop.empty()) break;
+      if (stop = throttle(run); !stop.empty()) break;
       const Range* below = next_earlier < earlier.size() ? &earlier[next_earlier] : nullptr;
-      pqxx::result b;
-      {
-        pqxx::nontransaction tx(session_.conn());
-        const std::string& q = sql[after ? 1 : 0][below ? 1 : 0];
-        if (after && below)
-          b = tx.exec_params(q, *after, below->first);
-        else if (after)
-          b = tx.exec_params(q, *after);
-        else if (below)
-          b = tx.exec_params(q, below->first);
-        else
-          b = tx.exec(q);
-      }
+      SqlParams params;
+      if (after) params.push_back(*after);
+      if (below) params.push_back(below->first);
+      const std::string& q = sql[after ? 1 : 0][below ? 1 : 0];
+      const SqlResult b = params.empty() ? db_.exec(q) : db_.exec_params(q, params);
       std::lock_guard<std::mutex> lock(board.mu);
-      if (b[0][0].is_null()) {
+      if (b.is_null(0, 0)) {
         if (!below) break;  // the walk is over
         board.ranges.push_back(*below);
         after = below->last;
         ++next_earlier;
         continue;
       }
-      board.ranges.push_back(Range{b[0][0].as<std::string>(), b[0][1].as<std::string>(), 0, false});
+      board.ranges.push_back(Range{b.text(0, 0), b.text(0, 1), 0, false});
       board.queue.push_back(board.ranges.size() - 1);
       after = board.ranges.back().last;
       board.changed.notify_all();
@@ -306,19 +301,19 @@ StepResult Runner::run_parallel(BackfillRun& run) {
       }
       return stopped(run, stop);
     }
-    pqxx::work tx(session_.conn());
-    tx.exec(target_.guard_sql());
-    finish_backfill(tx, run);
+    Transaction tx(db_);
+    db_.exec(target_.guard_sql());
+    finish_backfill(run);
     tx.commit();
     r.rows = run.rows;
     run.progress.done = true;
     run.progress.elapsed_s = run.elapsed_s();
-    if (settings_.on_progress) settings_.on_progress(run.progress);
+    observer_.progress(run.progress);
     r.ms = run.elapsed_ms();
     return r;
-  } catch (const std::exception& e) {
+  } catch (const std::exception&) {
     stop_workers();
-    return backfill_failed(run, current, e);
+    return backfill_failed(run, current);
   }
 }
 

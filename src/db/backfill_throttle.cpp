@@ -26,24 +26,23 @@ std::string throttle_message(double lag_s, Millis limit) {
                                                : fmt::format("{:g} s", limit.count() / 1000.0));
 }
 
-double Throttle::worst_lag(pqxx::connection& conn, std::string& replica) {
-  pqxx::nontransaction tx(conn);
+double Throttle::worst_lag(Database& db, std::string& replica) {
   if (aurora_ < 0) {
-    aurora_ = tx.exec1("SELECT to_regproc('aurora_replica_status') IS NOT NULL")[0].as<bool>();
+    aurora_ = db.exec("SELECT to_regproc('aurora_replica_status') IS NOT NULL").as_bool(0, 0);
   }
   double worst = 0;
-  for (const auto& row : tx.exec(replica_lag_sql(aurora_ == 1))) {
-    const double lag = row[1].as<double>();
+  const SqlResult rows = db.exec(replica_lag_sql(aurora_ == 1));
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const double lag = std::stod(rows.text(i, 1));
     if (lag > worst) {
       worst = lag;
-      replica = row[0].is_null() ? "?" : row[0].as<std::string>();
+      replica = rows.is_null(i, 0) ? "?" : rows.text(i, 0);
     }
   }
   return worst;
 }
 
-std::string Throttle::wait(pqxx::connection& conn,
-                           const std::function<void(const std::string&)>& show,
+std::string Throttle::wait(Database& db, const std::function<void(const std::string&)>& show,
                            const std::function<int()>& interrupted) {
   if (!enabled()) return "";
   using Clock = std::chrono::steady_clock;
@@ -54,7 +53,7 @@ std::string Throttle::wait(pqxx::connection& conn,
   bool was_paused = false;
   while (true) {
     std::string replica;
-    const double lag = worst_lag(conn, replica);
+    const double lag = worst_lag(db, replica);
     if (lag <= limit_s) break;
     const std::string message = throttle_message(lag, max_lag_);
     paused_ = before + std::chrono::duration_cast<Millis>(Clock::now() - began);

@@ -4,7 +4,9 @@
 
 #include <fmt/format.h>
 #include <libpq-fe.h>
+
 #include <spdlog/spdlog.h>
+#include <pqxx/pqxx>
 
 #include <algorithm>
 #include <cctype>
@@ -190,7 +192,7 @@ ConnectionSpec connection_spec(const Environment* env, const std::string& url,
 
 Session::Session(ConnectionSpec spec, bool read_only)
     : spec_(std::move(spec)), read_only_(read_only) {
-  if (spec_.iam) tokens_ = std::make_unique<aws::RdsTokenProvider>(spec_.iam_target);
+  if (spec_.iam) tokens_ = std::make_shared<aws::RdsTokenProvider>(spec_.iam_target);
   try {
     connect();
   } catch (const pqxx::broken_connection& e) {
@@ -202,13 +204,22 @@ Session::Session(ConnectionSpec spec, bool read_only)
   }
 }
 
+Session::Session(const Session& from, Probe)
+    : spec_(from.spec_), read_only_(from.read_only_), tokens_(from.tokens_) {
+  try {
+    connect();
+  } catch (const std::exception&) {
+    rethrow_translated();
+  }
+}
+
 Session::~Session() {
   notices_.reset();
   conn_.reset();
 }
 
 pqxx::connection& Session::conn() {
-  if (!conn_) throw pqxx::broken_connection("not connected (the last reconnect failed)");
+  if (!conn_) throw connection_error("not connected (the last reconnect failed)");
   return *conn_;
 }
 
@@ -233,46 +244,143 @@ void Session::connect() {
   notices_.reset();
   conn_ = open(read_only_);
   notices_ = std::make_unique<NoticeLogger>(*conn_);
+  for (const auto& [name, sql] : prepared_) conn_->prepare(name, sql);
 }
 
 void Session::reconnect() {
+  begin_pending_ = false;
   notices_.reset();
   conn_.reset();
-  connect();
+  try {
+    connect();
+  } catch (const std::exception&) {
+    rethrow_translated();
+  }
 }
 
-std::unique_ptr<pqxx::connection> Session::open_another() {
-  return open(read_only_);
+std::unique_ptr<Database> Session::open_another() {
+  return std::unique_ptr<Database>(new Session(*this, Probe{}));
 }
 
-std::string Session::read_only_reason() {
-  pqxx::nontransaction tx(conn());
-  const auto row = tx.exec1(
-      "SELECT pg_is_in_recovery(), current_setting('transaction_read_only') = 'on', "
-      "current_setting('default_transaction_read_only') = 'on'");
-  if (row[0].as<bool>()) {
-    return "pg_is_in_recovery() is true: a standby, an Aurora reader or a Global Database "
-           "secondary region";
+namespace {
+
+SqlResult to_result(const pqxx::result& r) {
+  SqlResult out;
+  out.affected_rows = static_cast<long long>(r.affected_rows());
+  out.rows.reserve(r.size());
+  for (const auto& row : r) {
+    auto& fields = out.rows.emplace_back();
+    fields.reserve(row.size());
+    for (const auto& f : row) {
+      fields.push_back(f.is_null() ? SqlValue() : SqlValue(std::string(f.c_str(), f.size())));
+    }
   }
-  if (row[1].as<bool>() || row[2].as<bool>()) {
-    return "its sessions are read-only (transaction_read_only is on): a writer demoted during a "
-           "failover, a Global Database secondary, or default_transaction_read_only set for the "
-           "database or user";
-  }
-  return "";
+  return out;
 }
 
-bool is_reconnectable(const std::exception& e) {
-  if (dynamic_cast<const pqxx::broken_connection*>(&e)) return true;
-  // The connection broke during COMMIT: callers reload their progress from the metadata
-  // record, which committed (or not) with the work, so the doubt is resolved there.
-  if (dynamic_cast<const pqxx::in_doubt_error*>(&e)) return true;
-  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
-    const std::string& state = sql->sqlstate();
-    return state == "25006" || state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" ||
-           state == "57P03";
+std::vector<const char*> c_params(const SqlParams& params) {
+  std::vector<const char*> out;
+  out.reserve(params.size());
+  for (const auto& p : params) out.push_back(p ? p->c_str() : nullptr);
+  return out;
+}
+
+}  // namespace
+
+SqlResult Session::exec(const std::string& sql) {
+  try {
+    pqxx::nontransaction n(conn());
+    if (begin_pending_) {
+      begin_pending_ = false;
+      return to_result(n.exec("BEGIN;\n" + sql));
+    }
+    return to_result(n.exec(sql));
+  } catch (const std::exception&) {
+    rethrow_translated();
   }
-  return false;
+}
+
+SqlResult Session::exec_params(const std::string& sql, const SqlParams& params) {
+  flush_begin();
+  try {
+    pqxx::nontransaction n(conn());
+    return to_result(n.exec_params(sql, pqxx::prepare::make_dynamic_params(c_params(params))));
+  } catch (const std::exception&) {
+    rethrow_translated();
+  }
+}
+
+void Session::prepare(const std::string& name, const std::string& sql) {
+  prepared_.erase(std::remove_if(prepared_.begin(), prepared_.end(),
+                                 [&](const auto& p) { return p.first == name; }),
+                  prepared_.end());
+  prepared_.emplace_back(name, sql);
+  try {
+    conn().prepare(name, sql);
+  } catch (const std::exception&) {
+    rethrow_translated();
+  }
+}
+
+SqlResult Session::exec_prepared(const std::string& name, const SqlParams& params) {
+  flush_begin();
+  try {
+    pqxx::nontransaction n(conn());
+    return to_result(n.exec_prepared(name, pqxx::prepare::make_dynamic_params(c_params(params))));
+  } catch (const std::exception&) {
+    rethrow_translated();
+  }
+}
+
+// BEGIN travels with the transaction's first simple query ("BEGIN; <guard>; <SET LOCAL…>;
+// <statement>"), so a step costs one round trip fewer; the transaction and every statement in
+// it are the same as with a BEGIN of its own.
+void Session::begin() {
+  begin_pending_ = true;
+}
+
+void Session::flush_begin() {
+  if (!begin_pending_) return;
+  begin_pending_ = false;
+  exec("BEGIN");
+}
+
+void Session::commit() {
+  if (begin_pending_) {  // nothing ran: nothing to commit
+    begin_pending_ = false;
+    return;
+  }
+  try {
+    pqxx::nontransaction n(conn());
+    n.exec("COMMIT");
+  } catch (const std::exception&) {
+    rethrow_translated(true);
+  }
+}
+
+void Session::rollback() noexcept {
+  if (begin_pending_) {
+    begin_pending_ = false;
+    return;
+  }
+  try {
+    // Never on a broken connection: libpqxx would quietly open a new one for it.
+    if (conn_ && conn_->is_open()) exec("ROLLBACK");
+  } catch (const std::exception&) {
+    // The connection is gone, and with it the transaction.
+  }
+}
+
+void rethrow_translated(bool in_commit) {
+  try {
+    throw;
+  } catch (const pqxx::in_doubt_error& e) {
+    throw connection_error(e.what(), true);
+  } catch (const pqxx::broken_connection& e) {
+    throw connection_error(e.what(), in_commit);
+  } catch (const pqxx::sql_error& e) {
+    throw server_error(e.sqlstate(), e.what());
+  }
 }
 
 }  // namespace tide

@@ -19,8 +19,9 @@ std::string host_name() {
   return buf;
 }
 
-std::string text(const pqxx::field& f) {
-  return f.is_null() ? "" : f.as<std::string>();
+// A boolean parameter as libpqxx sent it.
+std::string flag(bool b) {
+  return b ? "true" : "false";
 }
 
 }  // namespace
@@ -32,61 +33,63 @@ std::string History::history_table_name() const {
   return quote_ident(table_.schema) + "." + quote_ident(table_.table + "_history");
 }
 
-bool History::tide_shaped(pqxx::transaction_base& tx) const {
-  return tx.exec_params1(
+bool History::tide_shaped(Database& db) const {
+  return db.exec_params(
                "SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 "
                "AND NOT attisdropped AND attname IN ('version', 'name', 'checksum', 'state')",
-               quoted_)[0]
-             .as<int>() == 4;
+               {quoted_})
+             .as_int(0, 0) == 4;
 }
 
-bool History::exists(pqxx::transaction_base& tx) const {
-  return !tx.exec_params1("SELECT to_regclass($1) IS NULL", quoted_)[0].as<bool>();
+bool History::exists(Database& db) const {
+  return !db.exec_params("SELECT to_regclass($1) IS NULL", {quoted_}).as_bool(0, 0);
 }
 
-void History::ensure(pqxx::transaction_base& tx) const {
-  if (exists(tx)) return;
+void History::ensure(Database& db) const {
+  if (exists(db)) return;
   const bool schema_exists =
-      tx.exec_params1("SELECT count(*) FROM pg_namespace WHERE nspname = $1", table_.schema)[0]
-          .as<int>() > 0;
-  if (!schema_exists) tx.exec("CREATE SCHEMA " + quote_ident(table_.schema));
-  tx.exec(metadata_schema_sql(table_));
+      db.exec_params("SELECT count(*) FROM pg_namespace WHERE nspname = $1", {table_.schema})
+          .as_int(0, 0) > 0;
+  if (!schema_exists) db.exec("CREATE SCHEMA " + quote_ident(table_.schema));
+  db.exec(metadata_schema_sql(table_));
 }
 
-std::vector<Record> History::load(pqxx::transaction_base& tx) const {
+std::vector<Record> History::load(Database& db) const {
   std::vector<Record> records;
-  if (!exists(tx)) return records;
-  if (!tide_shaped(tx)) {
+  if (!exists(db)) return records;
+  if (!tide_shaped(db)) {
     throw usage_error(fmt::format(
         "{}.{} is not a tide metadata table (another tool's, such as dbmate's "
         "schema_migrations?): pick tide's own with --table or table:, and take the other tool's "
         "history over with `tide adopt --from TOOL`",
         table_.schema, table_.table));
   }
-  const auto rows = tx.exec(fmt::format(
+  const auto rows = db.exec(fmt::format(
       "SELECT version, name, checksum, state, backfill_section, backfill_last_key, backfill_rows, "
       "to_char(expanded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), expand_ms, "
       "to_char(contracted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), contract_ms, "
       "failed_from, error, applied_by, client_host, tool_version FROM {}",
       quoted_));
-  for (const auto& row : rows) {
+  for (const auto& row : rows.rows) {
+    auto text = [&](size_t i) { return row[i].value_or(""); };
+    auto num = [&](size_t i) { return row[i] ? std::stoll(*row[i]) : -1; };
     Record r;
-    r.version.text = row[0].as<std::string>();
-    r.name = row[1].as<std::string>();
-    r.checksum = row[2].as<std::string>();
-    r.state = parse_state(row[3].as<std::string>()).value_or(State::kFailed);
-    r.backfill_section = row[4].as<int>();
-    if (!row[5].is_null()) r.backfill_last_key = row[5].as<std::string>();
-    r.backfill_rows = row[6].as<long long>();
-    r.expanded_at = text(row[7]);
-    r.expand_ms = row[8].is_null() ? -1 : row[8].as<long long>();
-    r.contracted_at = text(row[9]);
-    r.contract_ms = row[10].is_null() ? -1 : row[10].as<long long>();
-    if (!row[11].is_null()) r.failed_from = parse_state(row[11].as<std::string>());
-    r.error = text(row[12]);
-    r.applied_by = text(row[13]);
-    r.client_host = text(row[14]);
-    r.tool_version = text(row[15]);
+    r.version.text = text(0);
+    r.name = text(1);
+    r.checksum = text(2);
+    r.state = parse_state(text(3)).value_or(State::kFailed);
+    r.backfill_section = static_cast<int>(num(4));
+    if (row[5]) r.backfill_last_key = *row[5];
+    r.backfill_rows = num(6);
+    r.expanded_at = text(7);
+    r.expand_ms = num(8);
+    r.contracted_at = text(9);
+    r.contract_ms = num(10);
+    if (row[11]) r.failed_from = parse_state(*row[11]);
+    r.error = text(12);
+    r.applied_by = text(13);
+    r.client_host = text(14);
+    r.tool_version = text(15);
     records.push_back(std::move(r));
   }
   return records;
@@ -107,10 +110,11 @@ std::string History::save_sql(Phase phase) const {
       quoted_, at, ms);
 }
 
-void History::save(pqxx::transaction_base& tx, const Migration& m, State state, Phase phase,
-                   long long phase_ms, bool finished) const {
-  tx.exec_params(save_sql(phase), m.version.text, m.name, m.checksum, state_name(state), phase_ms,
-                 finished, client_host_, kVersion);
+void History::save(Database& db, const Migration& m, State state, Phase phase, long long phase_ms,
+                   bool finished) const {
+  db.exec_params(save_sql(phase),
+                 {m.version.text, m.name, m.checksum, state_name(state), std::to_string(phase_ms),
+                  flag(finished), client_host_, std::string(kVersion)});
 }
 
 namespace {
@@ -119,55 +123,53 @@ const char* save_statement(Phase phase) {
 }
 }  // namespace
 
-void History::prepare(pqxx::connection& conn) const {
+void History::prepare(Database& db) const {
   // A data-modifying WITH runs to completion whether or not the main statement reads it.
   for (Phase phase : {Phase::kExpand, Phase::kContract}) {
-    conn.prepare(
+    db.prepare(
         save_statement(phase),
         fmt::format("WITH saved AS ({}) INSERT INTO {} (version, name, action, state_before, "
                     "state_after, duration_ms, client_host, tool_version, detail) "
                     "VALUES ($1, $2, $9, $10, $4, $5, $7, $8, NULL)",
                     save_sql(phase), history_table_name()));
   }
-  conn.prepare("tide_remove",
-               fmt::format("WITH removed AS (DELETE FROM {} WHERE version = $1) "
-                           "INSERT INTO {} (version, name, action, state_before, state_after, "
-                           "duration_ms, client_host, tool_version, detail) "
-                           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL)",
-                           quoted_, history_table_name()));
+  db.prepare("tide_remove",
+             fmt::format("WITH removed AS (DELETE FROM {} WHERE version = $1) "
+                         "INSERT INTO {} (version, name, action, state_before, state_after, "
+                         "duration_ms, client_host, tool_version, detail) "
+                         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL)",
+                         quoted_, history_table_name()));
 }
 
-void History::save_and_log(pqxx::transaction_base& tx, const Migration& m, State state, Phase phase,
+void History::save_and_log(Database& db, const Migration& m, State state, Phase phase,
                            long long phase_ms, bool finished, const std::string& action,
                            State before) const {
-  tx.exec_prepared(save_statement(phase), m.version.text, m.name, m.checksum, state_name(state),
-                   phase_ms, finished, client_host_, kVersion, action, state_name(before));
+  db.exec_prepared(save_statement(phase), {m.version.text, m.name, m.checksum, state_name(state),
+                                           std::to_string(phase_ms), flag(finished), client_host_,
+                                           std::string(kVersion), action, state_name(before)});
 }
 
-void History::remove_and_log(pqxx::transaction_base& tx, const Migration& m,
-                             const std::string& action, State before, State after,
-                             long long ms) const {
-  tx.exec_prepared("tide_remove", m.version.text, m.name, action, state_name(before),
-                   state_name(after), ms, client_host_, kVersion);
+void History::remove_and_log(Database& db, const Migration& m, const std::string& action,
+                             State before, State after, long long ms) const {
+  db.exec_prepared("tide_remove",
+                   {m.version.text, m.name, action, state_name(before), state_name(after),
+                    std::to_string(ms), client_host_, std::string(kVersion)});
 }
 
-void History::save_progress(pqxx::transaction_base& tx, const Migration& m, int section,
+void History::save_progress(Database& db, const Migration& m, int section,
                             const std::string* last_key, long long rows) const {
   const std::string sql = fmt::format(
       "UPDATE {} SET backfill_section = $2, backfill_last_key = $3, backfill_rows = $4, "
       "updated_at = clock_timestamp() WHERE version = $1",
       quoted_);
-  if (last_key) {
-    tx.exec_params(sql, m.version.text, section, *last_key, rows);
-  } else {
-    tx.exec_params(sql, m.version.text, section, nullptr, rows);
-  }
+  db.exec_params(sql, {m.version.text, std::to_string(section),
+                       last_key ? SqlValue(*last_key) : SqlValue(), std::to_string(rows)});
 }
 
-void History::mark_failed(pqxx::transaction_base& tx, const Migration& m, State from,
+void History::mark_failed(Database& db, const Migration& m, State from,
                           const std::string& error) const {
   const std::string from_text = from == State::kPending ? "" : state_name(from);
-  tx.exec_params(
+  db.exec_params(
       fmt::format(
           "INSERT INTO {0} (version, name, checksum, state, failed_from, error, client_host, "
           "tool_version) VALUES ($1, $2, $3, 'failed', NULLIF($4, ''), $5, $6, $7) "
@@ -175,37 +177,36 @@ void History::mark_failed(pqxx::transaction_base& tx, const Migration& m, State 
           "error = $5, applied_by = current_user, client_host = $6, tool_version = $7, "
           "updated_at = clock_timestamp()",
           quoted_),
-      m.version.text, m.name, m.checksum, from_text, error, client_host_, kVersion);
+      {m.version.text, m.name, m.checksum, from_text, error, client_host_, std::string(kVersion)});
 }
 
-void History::remove(pqxx::transaction_base& tx, const Version& v) const {
-  tx.exec_params(fmt::format("DELETE FROM {} WHERE version = $1", quoted_), v.text);
+void History::remove(Database& db, const Version& v) const {
+  db.exec_params(fmt::format("DELETE FROM {} WHERE version = $1", quoted_), {v.text});
 }
 
-void History::restamp(pqxx::transaction_base& tx, const Version& v,
-                      const std::string& checksum) const {
-  tx.exec_params(fmt::format("UPDATE {} SET checksum = $2, updated_at = clock_timestamp() "
+void History::restamp(Database& db, const Version& v, const std::string& checksum) const {
+  db.exec_params(fmt::format("UPDATE {} SET checksum = $2, updated_at = clock_timestamp() "
                              "WHERE version = $1",
                              quoted_),
-                 v.text, checksum);
+                 {v.text, checksum});
 }
 
-void History::set_state(pqxx::transaction_base& tx, const Version& v, State state) const {
-  tx.exec_params(fmt::format("UPDATE {} SET state = $2, failed_from = NULL, error = NULL, "
+void History::set_state(Database& db, const Version& v, State state) const {
+  db.exec_params(fmt::format("UPDATE {} SET state = $2, failed_from = NULL, error = NULL, "
                              "updated_at = clock_timestamp() WHERE version = $1",
                              quoted_),
-                 v.text, state_name(state));
+                 {v.text, state_name(state)});
 }
 
-void History::log(pqxx::transaction_base& tx, const Version& v, const std::string& name,
+void History::log(Database& db, const Version& v, const std::string& name,
                   const std::string& action, State before, State after, long long ms,
                   const std::string& detail) const {
-  tx.exec_params(fmt::format("INSERT INTO {} (version, name, action, state_before, state_after, "
+  db.exec_params(fmt::format("INSERT INTO {} (version, name, action, state_before, state_after, "
                              "duration_ms, client_host, tool_version, detail) "
                              "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULLIF($9, ''))",
                              history_table_name()),
-                 v.text, name, action, state_name(before), state_name(after), ms, client_host_,
-                 kVersion, detail);
+                 {v.text, name, action, state_name(before), state_name(after), std::to_string(ms),
+                  client_host_, std::string(kVersion), detail});
 }
 
 }  // namespace tide

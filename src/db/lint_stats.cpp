@@ -4,29 +4,29 @@
 
 namespace tide::db {
 
-lint::TableSizes read_table_sizes(pqxx::connection& conn) {
-  pqxx::read_transaction tx(conn);
+lint::TableSizes read_table_sizes(Database& db) {
+  Transaction tx(db);
   // reltuples is -1 for a table never vacuumed or analysed (PostgreSQL 14+); older servers
   // report 0 with relpages 0, which then reads as "empty", as the planner reads it too.
-  const pqxx::result rows = tx.exec(
+  const SqlResult rows = db.exec(
       "SELECT n.nspname, c.relname, c.reltuples::float8, pg_total_relation_size(c.oid) "
       "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
       "WHERE c.relkind IN ('r', 'p', 'm') "
       "AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
       "AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'");
   lint::TableSizes sizes;
-  for (const auto& row : rows) {
+  for (size_t i = 0; i < rows.size(); ++i) {
     lint::TableSize size;
-    size.rows = row[2].as<double>();
-    size.bytes = row[3].as<long long>();
-    sizes[row[0].as<std::string>() + "." + row[1].as<std::string>()] = size;
+    size.rows = std::stod(rows.text(i, 2));
+    size.bytes = rows.as_int(i, 3);
+    sizes[rows.text(i, 0) + "." + rows.text(i, 1)] = size;
   }
   return sizes;
 }
 
-std::string read_time_zone(pqxx::connection& conn) {
-  pqxx::read_transaction tx(conn);
-  return tx.exec1("SHOW TimeZone")[0].as<std::string>();
+std::string read_time_zone(Database& db) {
+  Transaction tx(db);
+  return db.exec("SHOW TimeZone").text(0, 0);
 }
 
 }  // namespace tide::db

@@ -25,64 +25,65 @@ long long lock_key(const QualifiedName& t) {
   return static_cast<long long>(h);
 }
 
-std::string describe_holder(pqxx::connection& conn, long long key) {
+std::string describe_holder(Database& db, long long key) {
   const auto k = static_cast<uint64_t>(key);
-  pqxx::nontransaction tx(conn);
-  const auto rows = tx.exec_params(
+  const auto rows = db.exec_params(
       "SELECT a.pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), 'local'), "
       "coalesce(a.usename::text, ''), coalesce(to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS'), "
       "'') "
       "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
       "WHERE l.locktype = 'advisory' AND l.granted AND l.classid::text = $1 "
       "AND l.objid::text = $2 AND l.objsubid = 1",
-      std::to_string(k >> 32), std::to_string(k & 0xFFFFFFFFULL));
+      {std::to_string(k >> 32), std::to_string(k & 0xFFFFFFFFULL)});
   if (rows.empty()) return "the holder is not visible to this user";
-  const auto& r = rows[0];
   return fmt::format("held by pid {} (application_name '{}', client {}, user {}, connected {})",
-                     r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
-                     r[3].as<std::string>(), r[4].as<std::string>());
+                     rows.text(0, 0), rows.text(0, 1), rows.text(0, 2), rows.text(0, 3),
+                     rows.text(0, 4));
 }
 
 }  // namespace
 
 MigrationLock::MigrationLock(const QualifiedName& table) : key_(lock_key(table)) {}
 
-void MigrationLock::acquire(pqxx::connection& conn, Millis wait, int backend_pid) {
+void MigrationLock::acquire(Database& db, Millis wait, int backend_pid) {
   const auto deadline = std::chrono::steady_clock::now() + wait;
   Millis pause(50);
   bool logged = false;
   while (true) {
     {
-      pqxx::nontransaction tx(conn);
       // NULL: the statement ran on another backend; 'held': this backend holds the lock
       // already, so another client of a pooler took it here (pg_try_advisory_lock would say
       // yes again: session locks are re-entrant).
       const auto k = static_cast<uint64_t>(key_);
-      const auto got = tx.exec_params1(
-          "SELECT CASE WHEN pg_backend_pid() <> $2 THEN NULL WHEN EXISTS (SELECT 1 FROM "
-          "pg_locks WHERE locktype = 'advisory' AND granted AND pid = $2 AND classid::text = "
-          "$3 AND objid::text = $4 AND objsubid = 1) THEN 'held' ELSE "
-          "pg_try_advisory_lock($1)::text END",
-          key_, backend_pid, std::to_string(k >> 32), std::to_string(k & 0xFFFFFFFFULL))[0];
-      if (!got.is_null() && got.as<std::string>() == "held") {
+      const SqlValue got =
+          db.exec_params(
+                "SELECT CASE WHEN pg_backend_pid() <> $2 THEN NULL WHEN EXISTS (SELECT 1 FROM "
+                "pg_locks WHERE locktype = 'advisory' AND granted AND pid = $2 AND classid::text = "
+                "$3 AND objid::text = $4 AND objsubid = 1) THEN 'held' ELSE "
+                "pg_try_advisory_lock($1)::text END",
+                {std::to_string(key_), std::to_string(backend_pid), std::to_string(k >> 32),
+                 std::to_string(k & 0xFFFFFFFFULL)})
+              .rows.at(0)
+              .at(0);
+      if (got && *got == "held") {
         throw usage_error(fmt::format(
             "the session is not stable: server backend {} already holds the migration lock for "
             "another client (a transaction-pooling proxy?); connect directly to PostgreSQL or "
             "through a session-mode pooler. Nothing was changed.",
             backend_pid));
       }
-      if (got.is_null()) {
+      if (!got) {
         throw usage_error(fmt::format(
             "the session is not stable: it moved from server backend {} to another while "
             "taking the migration lock (a transaction-pooling proxy?); connect directly to "
             "PostgreSQL or through a session-mode pooler. Nothing was changed.",
             backend_pid));
       }
-      if (got.as<std::string>() == "true") return;
+      if (*got == "true") return;
     }
     if (!logged) {
       spdlog::info("another tide run holds the migration lock ({}); waiting up to {}",
-                   describe_holder(conn, key_), format_duration(wait));
+                   describe_holder(db, key_), format_duration(wait));
       logged = true;
     }
     const auto now = std::chrono::steady_clock::now();
@@ -90,7 +91,7 @@ void MigrationLock::acquire(pqxx::connection& conn, Millis wait, int backend_pid
       throw Error(ExitCode::kLocked,
                   fmt::format("migration lock not acquired within {}: {}; wait for it to finish "
                               "or raise --lock-wait",
-                              format_duration(wait), describe_holder(conn, key_)));
+                              format_duration(wait), describe_holder(db, key_)));
     }
     std::this_thread::sleep_for(
         std::min<std::chrono::steady_clock::duration>(pause, deadline - now));
@@ -98,21 +99,19 @@ void MigrationLock::acquire(pqxx::connection& conn, Millis wait, int backend_pid
   }
 }
 
-bool MigrationLock::held_by(pqxx::connection& conn, int backend_pid) const {
+bool MigrationLock::held_by(Database& db, int backend_pid) const {
   const auto k = static_cast<uint64_t>(key_);
-  pqxx::nontransaction tx(conn);
-  return tx
-      .exec_params1(
+  return db
+      .exec_params(
           "SELECT pg_backend_pid() = $1 AND EXISTS (SELECT 1 FROM pg_locks WHERE locktype = "
           "'advisory' AND granted AND pid = $1 AND classid::text = $2 AND objid::text = $3 "
           "AND objsubid = 1)",
-          backend_pid, std::to_string(k >> 32), std::to_string(k & 0xFFFFFFFFULL))[0]
-      .as<bool>();
+          {std::to_string(backend_pid), std::to_string(k >> 32), std::to_string(k & 0xFFFFFFFFULL)})
+      .as_bool(0, 0);
 }
 
-void MigrationLock::release(pqxx::connection& conn) {
-  pqxx::nontransaction tx(conn);
-  tx.exec_params("SELECT pg_advisory_unlock($1)", key_);
+void MigrationLock::release(Database& db) {
+  db.exec_params("SELECT pg_advisory_unlock($1)", {std::to_string(key_)});
 }
 
 }  // namespace tide

@@ -4,7 +4,6 @@
 #include "tide/db/runner.hpp"
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <random>
@@ -24,66 +23,63 @@ long long ms_since(Clock::time_point start) {
   return std::chrono::duration_cast<Millis>(Clock::now() - start).count();
 }
 
+RunObserver& quiet() {
+  static RunObserver none;
+  return none;
+}
+
 }  // namespace
 
-bool RunReport::ok() const {
-  for (const auto& r : results) {
-    if (r.outcome == StepResult::Outcome::kFailed) return false;
-  }
-  return true;
-}
-
-bool is_lock_timeout(const std::exception& e) {
-  const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
-  return sql && sql->sqlstate() == "55P03";
-}
-
 std::string statement_error(const Migration& m, const Statement* st, const std::exception& e) {
-  std::string message = e.what();
-  // libpqxx loses the server's last words when the session ends mid-statement (its message is
-  // "Could not obtain client encoding: not connected."): say what the client saw.
-  if (dynamic_cast<const pqxx::broken_connection*>(&e)) {
+  std::string message;
+  const auto* db = dynamic_cast<const DatabaseError*>(&e);
+  if (db && db->failure() == DbFailure::kConnection && db->sqlstate().empty()) {
+    // libpqxx loses the server's last words when the session ends mid-statement (its message
+    // is "Could not obtain client encoding: not connected."): say what the client saw.
     message =
         "the database session ended while this statement ran (SQLSTATE 08006, connection "
         "failure): it was terminated (pg_terminate_backend, an idle or statement timeout), the "
         "server restarted or failed over, or the network dropped";
-  }
-  if (const size_t nl = message.find('\n'); nl != std::string::npos) message.resize(nl);
-  for (const char* prefix : {"ERROR:  ", "FATAL:  "}) {
-    if (message.rfind(prefix, 0) == 0) message.erase(0, std::char_traits<char>::length(prefix));
-  }
-  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e); sql && !sql->sqlstate().empty()) {
-    message += fmt::format(" (SQLSTATE {})", sql->sqlstate());
+  } else if (db) {
+    message = db->detail();
+    if (!db->sqlstate().empty()) message += fmt::format(" (SQLSTATE {})", db->sqlstate());
+  } else {
+    message = e.what();
+    if (const size_t nl = message.find('\n'); nl != std::string::npos) message.resize(nl);
   }
   return st ? fmt::format("{}:{}: {}", m.path, st->line, message)
             : fmt::format("{}: {}", m.path, message);
 }
 
-Runner::Runner(Target& target, RunSettings settings)
+Runner::Runner(Target& target, RunSettings settings, RunObserver* observer)
     : target_(target),
-      session_(target.session()),
+      db_(target.database()),
       history_(target.history()),
-      settings_(std::move(settings)) {
-  history_.prepare(session_.conn());
+      settings_(std::move(settings)),
+      observer_(observer ? *observer : quiet()) {
+  if (!settings_.sleep) settings_.sleep = [](Millis m) { std::this_thread::sleep_for(m); };
+  history_.prepare(db_);
 }
 
-void Runner::transact(const std::function<void(pqxx::transaction_base&)>& body) {
+Runner::~Runner() = default;
+
+void Runner::transact(const std::function<void()>& body) {
   if (rehearsal_) {
-    pqxx::subtransaction savepoint(*rehearsal_);
-    body(savepoint);
-    savepoint.commit();
+    Savepoint savepoint(db_, "tide_step");
+    body();
+    savepoint.release();
     return;
   }
-  pqxx::work tx(session_.conn());
-  body(tx);
+  Transaction tx(db_);
+  body();
   tx.commit();
 }
 
 RunReport Runner::run(const Plan& plan) {
   RunReport report;
   if (settings_.rehearse) {
-    rehearsal_ = std::make_unique<pqxx::work>(session_.conn(), "rehearsal");
-    history_.ensure(*rehearsal_);
+    rehearsal_ = std::make_unique<Transaction>(db_);
+    history_.ensure(db_);
   }
   const Plan* current = &plan;
   // Reconnects since the last step finished: a step that keeps breaking its connection (one
@@ -108,6 +104,7 @@ RunReport Runner::run(const Plan& plan) {
       report.stopped_by = e.code();
     };
     try {
+      observer_.step_started(s);
       r = run_step(s);
     } catch (const Error& e) {
       stop(e);
@@ -122,17 +119,19 @@ RunReport Runner::run(const Plan& plan) {
                             "{} (the connection broke {} times in a row at this step; "
                             "progress is saved)",
                             lost.what(), lost_in_a_row);
+        observer_.step_finished(r);
         report.results.push_back(r);
         break;
       }
-      spdlog::warn("{}: lost the connection or the server turned read-only ({}); reconnecting",
-                   where, lost.what());
+      observer_.reconnecting(where, lost.what());
       Plan rest;
       rest.command = current->command;
       rest.steps.assign(current->steps.begin() + static_cast<std::ptrdiff_t>(i),
                         current->steps.end());
       try {
         report.replans.push_back(replan(rest, target_.reconnect()));
+      } catch (const DatabaseError&) {
+        throw;
       } catch (const Error& e) {
         if (e.code() != ExitCode::kFailed) {
           stop(e);
@@ -142,21 +141,20 @@ RunReport Runner::run(const Plan& plan) {
         r.outcome = StepResult::Outcome::kFailed;
         r.error =
             fmt::format("{}; progress is saved: rerun `tide {}` to resume", e.what(), plan.command);
+        observer_.step_finished(r);
         report.results.push_back(r);
         break;
       }
       current = &report.replans.back();
       if (const size_t gone = rest.steps.size() - current->steps.size()) {
         report.done_elsewhere += gone;
-        spdlog::warn(
-            "after reconnecting, {} step{} recorded done meanwhile (by another runner, or by a "
-            "commit that went through as the connection dropped): not run again",
-            gone, gone == 1 ? " is" : "s are");
+        observer_.done_elsewhere(gone);
       }
       i = 0;
       continue;
     }
     lost_in_a_row = 0;
+    observer_.step_finished(r);
     report.results.push_back(r);
     if (r.outcome == StepResult::Outcome::kInterrupted) {
       report.interrupted = settings_.interrupted();
@@ -167,11 +165,7 @@ RunReport Runner::run(const Plan& plan) {
     ++i;
   }
   if (rehearsal_) {
-    try {
-      rehearsal_->abort();
-    } catch (const std::exception&) {
-      // A rehearsal whose connection broke was rolled back by the server.
-    }
+    rehearsal_->rollback();  // a rehearsal whose connection broke was rolled back by the server
     rehearsal_.reset();
   }
   return report;
@@ -197,40 +191,57 @@ void Runner::with_retries(const Step& s, int& attempts, const std::function<void
     try {
       fn();
       return;
-    } catch (const pqxx::sql_error& e) {
-      if (!is_lock_timeout(e) || attempts > settings_.retries) throw;
+    } catch (const DatabaseError& e) {
+      if (e.failure() != DbFailure::kLockTimeout || attempts > settings_.retries) throw;
       const double base =
           static_cast<double>(settings_.retry_base.count()) * (1 << std::min(attempts - 1, 6));
       const auto pause = Millis(static_cast<long long>(
           std::min(30000.0, base * std::uniform_real_distribution<double>(0.5, 1.5)(rng))));
-      const LogScope fields(sqlstate_field(e.sqlstate()));
-      spdlog::warn(
-          "{} {}: lock timeout (try {} of {}); another session holds a conflicting lock; "
-          "retrying in {}",
-          s.migration->filename, phase_name(s.phase), attempts, settings_.retries + 1,
-          format_duration(pause));
-      std::this_thread::sleep_for(pause);
+      observer_.retrying(s, attempts, settings_.retries + 1, pause, e.sqlstate());
+      settings_.sleep(pause);
     }
   }
 }
 
 // The step's record change and its history entry, in one statement (one round trip).
-void Runner::record_success(pqxx::transaction_base& tx, const Step& s, long long ms) {
+void Runner::record_success(const Step& s, long long ms) {
   const Migration& m = *s.migration;
   const std::string action = phase_name(s.phase);
   switch (s.phase) {
     case Phase::kExpand:
     case Phase::kBackfill:
-      history_.save_and_log(tx, m, s.state_after, Phase::kExpand, ms,
+      history_.save_and_log(db_, m, s.state_after, Phase::kExpand, ms,
                             s.state_after != State::kBackfilling, action, s.state_before);
       break;
     case Phase::kContract:
-      history_.save_and_log(tx, m, s.state_after, Phase::kContract, ms, true, action,
+      history_.save_and_log(db_, m, s.state_after, Phase::kContract, ms, true, action,
                             s.state_before);
       break;
     case Phase::kDown:
-      history_.remove_and_log(tx, m, action, s.state_before, s.state_after, ms);
+      history_.remove_and_log(db_, m, action, s.state_before, s.state_after, ms);
       break;
+  }
+}
+
+// Inside a catch block: the error of step `s` as a failed result, or, when the connection
+// broke (and a reconnect may help) or the session moved, the exception that says so.
+void Runner::fail(StepResult& r, const Step& s, const Statement* current) {
+  try {
+    throw;
+  } catch (const DatabaseError& e) {
+    if (Target::is_guard_error(e)) throw target_.session_moved();
+    if (e.reconnectable() && !settings_.rehearse) {
+      throw ConnectionLost(statement_error(*s.migration, current, e));
+    }
+    r.outcome = StepResult::Outcome::kFailed;
+    r.error = statement_error(*s.migration, current, e);
+  } catch (const Error& e) {
+    r.outcome = StepResult::Outcome::kFailed;
+    r.error = e.what();
+    r.precondition = e.code() == ExitCode::kValidation;
+  } catch (const std::exception& e) {
+    r.outcome = StepResult::Outcome::kFailed;
+    r.error = statement_error(*s.migration, current, e);
   }
 }
 
@@ -238,13 +249,13 @@ namespace {
 
 // The keyed backfills of the expand's migration, checked in the expand's transaction before it
 // commits: the expand may have created their table or key, and a problem rolls it back.
-void check_backfills_of(pqxx::transaction_base& tx, const Step& expand) {
+void check_backfills_of(Database& db, const Step& expand) {
   for (const Section& sec : expand.migration->backfills) {
     if (!sec.keyed()) continue;
     Step backfill = expand;
     backfill.section = &sec;
     backfill.phase = Phase::kBackfill;
-    const BackfillKey key = backfill_key(tx, backfill);
+    const BackfillKey key = backfill_key(db, backfill);
     if (!key.problem.empty()) throw validation_error(key.problem);
   }
 }
@@ -258,9 +269,9 @@ StepResult Runner::run_in_transaction(const Step& s) {
   const Statement* current = nullptr;
   try {
     with_retries(s, r.attempts, [&] {
-      transact([&](pqxx::transaction_base& tx) {
-        // The SET LOCALs travel with the first statement (one simple query, inside the
-        // transaction already begun): one round trip fewer per step, same effect.
+      transact([&] {
+        // The guard and the SET LOCALs travel with the first statement (one simple query,
+        // inside the transaction already begun): one round trip fewer per step, same effect.
         std::string settings = target_.guard_sql() + ";\n";
         for (const auto& set :
              timeout_settings(*s.section, settings_.lock_timeout, SettingScope::kTransaction)) {
@@ -268,26 +279,17 @@ StepResult Runner::run_in_transaction(const Step& s) {
         }
         for (const Statement& st : s.section->statements) {
           current = &st;
-          tx.exec(settings + st.sql);
+          db_.exec(settings + st.sql);
           settings.clear();
         }
         current = nullptr;
-        if (!settings.empty()) tx.exec(settings);
-        if (s.phase == Phase::kExpand) check_backfills_of(tx, s);
-        record_success(tx, s, ms_since(start));
+        if (!settings.empty()) db_.exec(settings);
+        if (s.phase == Phase::kExpand) check_backfills_of(db_, s);
+        record_success(s, ms_since(start));
       });
     });
-  } catch (const Error& e) {
-    r.outcome = StepResult::Outcome::kFailed;
-    r.error = e.what();
-    r.precondition = e.code() == ExitCode::kValidation;
-  } catch (const std::exception& e) {
-    if (Target::is_guard_error(e)) throw target_.session_moved();
-    if (is_reconnectable(e) && !settings_.rehearse) {
-      throw ConnectionLost(statement_error(*s.migration, current, e));
-    }
-    r.outcome = StepResult::Outcome::kFailed;
-    r.error = statement_error(*s.migration, current, e);
+  } catch (const std::exception&) {
+    fail(r, s, current);
   }
   r.ms = ms_since(start);
   return r;
@@ -299,54 +301,51 @@ StepResult Runner::run_one_by_one(const Step& s) {
   const Migration& m = *s.migration;
   const auto start = Clock::now();
   try {
-    pqxx::work tx(session_.conn());
-    tx.exec(target_.guard_sql());
-    history_.mark_failed(tx, m, s.state_before,
+    Transaction tx(db_);
+    db_.exec(target_.guard_sql());
+    history_.mark_failed(db_, m, s.state_before,
                          fmt::format("interrupted during {} (transaction:false): check the schema",
                                      phase_name(s.phase)));
     tx.commit();
-  } catch (const std::exception& e) {
+  } catch (const DatabaseError& e) {
     if (Target::is_guard_error(e)) throw target_.session_moved();
-    if (is_reconnectable(e)) throw ConnectionLost(statement_error(m, nullptr, e));
+    if (e.reconnectable()) throw ConnectionLost(statement_error(m, nullptr, e));
     throw;
   }
   const Statement* current = nullptr;
-  auto session_exec = [&](const std::string& sql) {
-    pqxx::nontransaction n(session_.conn());
-    n.exec(sql);
-  };
   try {
     for (const auto& set :
          timeout_settings(*s.section, settings_.lock_timeout, SettingScope::kSession)) {
-      session_exec(set);
+      db_.exec(set);
     }
     for (const Statement& st : s.section->statements) {
       current = &st;
       int attempts = 0;
-      with_retries(s, attempts, [&] { session_exec(st.sql); });
+      with_retries(s, attempts, [&] { db_.exec(st.sql); });
       r.attempts = std::max(r.attempts, attempts);
     }
     current = nullptr;
-    for (const auto& reset : reset_timeouts(*s.section)) session_exec(reset);
+    for (const auto& reset : reset_timeouts(*s.section)) db_.exec(reset);
   } catch (const std::exception& e) {
     r.outcome = StepResult::Outcome::kFailed;
     r.error = statement_error(m, current, e);
     r.ms = ms_since(start);
     try {
-      pqxx::work tx(session_.conn());
-      history_.mark_failed(tx, m, s.state_before, r.error);
-      history_.log(tx, m.version, m.name, phase_name(s.phase), s.state_before, State::kFailed, r.ms,
-                   r.error);
+      Transaction tx(db_);
+      history_.mark_failed(db_, m, s.state_before, r.error);
+      history_.log(db_, m.version, m.name, phase_name(s.phase), s.state_before, State::kFailed,
+                   r.ms, r.error);
       tx.commit();
     } catch (const std::exception& e2) {
-      spdlog::error("could not record the failure of {}: {}", m.filename, e2.what());
+      const auto* db = dynamic_cast<const DatabaseError*>(&e2);
+      observer_.not_recorded(s, db ? db->text() : std::string(e2.what()));
     }
     return r;
   }
   r.ms = ms_since(start);
   try {
-    pqxx::work tx(session_.conn());
-    record_success(tx, s, r.ms);
+    Transaction tx(db_);
+    record_success(s, r.ms);
     tx.commit();
   } catch (const std::exception& e) {
     // Every statement ran, but the record still says `failed`: the operator checks and repairs.

@@ -16,9 +16,27 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-int backend_pid(pqxx::connection& conn) {
-  pqxx::nontransaction tx(conn);
-  return tx.exec1("SELECT pg_backend_pid()")[0].as<int>();
+int backend_pid(Database& db) {
+  return static_cast<int>(db.exec("SELECT pg_backend_pid()").as_int(0, 0));
+}
+
+// Why the server cannot take changes, or "" when it can: pg_is_in_recovery() (a standby, an
+// Aurora reader, a Global Database secondary) or transaction_read_only on (a writer demoted
+// during a failover, default_transaction_read_only set for the database or the user).
+std::string read_only_reason(Database& db) {
+  const auto row = db.exec(
+      "SELECT pg_is_in_recovery(), current_setting('transaction_read_only') = 'on', "
+      "current_setting('default_transaction_read_only') = 'on'");
+  if (row.as_bool(0, 0)) {
+    return "pg_is_in_recovery() is true: a standby, an Aurora reader or a Global Database "
+           "secondary region";
+  }
+  if (row.as_bool(0, 1) || row.as_bool(0, 2)) {
+    return "its sessions are read-only (transaction_read_only is on): a writer demoted during a "
+           "failover, a Global Database secondary, or default_transaction_read_only set for the "
+           "database or user";
+  }
+  return "";
 }
 
 Error unstable(const std::string& target, const std::string& why) {
@@ -40,34 +58,48 @@ struct ReadOnly : std::runtime_error {
 
 Target::Target(const ConnectionSpec& spec, const QualifiedName& table, TargetMode mode,
                TargetOptions options)
-    : session_(spec, mode == TargetMode::kRead),
+    : db_(std::make_unique<Session>(spec, mode == TargetMode::kRead)),
+      session_(static_cast<Session*>(db_.get())),
       history_(table),
       lock_(table),
       mode_(mode),
       options_(options) {
-  spdlog::debug("connected to {}", spec.describe());
-  if (mode == TargetMode::kRead) return;
+  start(spec.describe());
+}
+
+Target::Target(std::unique_ptr<Database> db, const QualifiedName& table, TargetMode mode,
+               TargetOptions options)
+    : db_(std::move(db)), history_(table), lock_(table), mode_(mode), options_(options) {
+  start(db_->describe());
+}
+
+Session& Target::session() {
+  if (!session_) throw std::logic_error("this target does not run on a libpqxx session");
+  return *session_;
+}
+
+void Target::start(const std::string& described) {
+  spdlog::debug("connected to {}", described);
+  if (mode_ == TargetMode::kRead) return;
   try {
     establish();
   } catch (const ReadOnly& e) {
     throw usage_error(
         fmt::format("{} is a read-only server ({}); connect to the writer: the cluster endpoint "
                     "(NAME.cluster-ID.REGION.rds.amazonaws.com) of the primary region",
-                    spec.describe(), e.what()));
-  } catch (const Error&) {
-    throw;
-  } catch (const std::exception& e) {
-    if (!is_reconnectable(e)) throw;
-    spdlog::warn("lost the connection to {} while starting ({}); reconnecting", spec.describe(),
-                 e.what());
+                    described, e.what()));
+  } catch (const DatabaseError& e) {
+    if (!e.reconnectable()) throw;
+    spdlog::warn("lost the connection to {} while starting ({}); reconnecting", described,
+                 e.text());
     reconnect();
   }
 }
 
 Target::~Target() {
-  if (!locked_ || !session_.connected()) return;
+  if (!locked_ || (session_ && !session_->connected())) return;
   try {
-    lock_.release(session_.conn());
+    lock_.release(*db_);
   } catch (const std::exception&) {
     // The lock is session-level: closing the connection releases it anyway.
   }
@@ -75,19 +107,19 @@ Target::~Target() {
 
 void Target::establish() {
   locked_ = false;
-  if (const std::string why = session_.read_only_reason(); !why.empty()) throw ReadOnly(why);
+  if (const std::string why = read_only_reason(*db_); !why.empty()) throw ReadOnly(why);
   check_stable();
-  lock_.acquire(session_.conn(), options_.lock_wait, backend_pid_);
+  lock_.acquire(*db_, options_.lock_wait, backend_pid_);
   locked_ = true;
   verify_lock();
   check_stable();
   if (mode_ == TargetMode::kMigrate) {
     try {
-      pqxx::work tx(session_.conn());
-      tx.exec(guard_sql());
-      history_.ensure(tx);
+      Transaction tx(*db_);
+      db_->exec(guard_sql());
+      history_.ensure(*db_);
       tx.commit();
-    } catch (const pqxx::sql_error& e) {
+    } catch (const DatabaseError& e) {
       if (is_guard_error(e)) throw session_moved();
       throw;
     }
@@ -111,17 +143,16 @@ Error Target::session_moved() {
   // Through a transaction pooler the lock stays on a pooled backend: a few tries to land there.
   for (int i = 0; i < 20 && locked_; ++i) {
     try {
-      pqxx::nontransaction tx(session_.conn());
       const auto r =
-          tx.exec_params1("SELECT CASE WHEN pg_backend_pid() = $1 THEN pg_advisory_unlock($2) END",
-                          backend_pid_, lock_.key())[0];
-      if (!r.is_null()) locked_ = false;
+          db_->exec_params("SELECT CASE WHEN pg_backend_pid() = $1 THEN pg_advisory_unlock($2) END",
+                           {std::to_string(backend_pid_), std::to_string(lock_.key())});
+      if (!r.is_null(0, 0)) locked_ = false;
     } catch (const std::exception&) {
       break;
     }
   }
   locked_ = false;
-  return unstable(session_.spec().describe(),
+  return unstable(db_->describe(),
                   fmt::format("a transaction ran on another server backend than {}, which holds "
                               "the migration lock; it was rolled back",
                               backend_pid_));
@@ -132,31 +163,31 @@ Error Target::session_moved() {
 // where the next client (here: a probe connection of our own, pinned in a transaction) gets it.
 // Three rounds, because under a pooler shared with other clients one round can be fooled.
 void Target::check_stable() {
-  const std::string target = session_.spec().describe();
-  if (!locked_) backend_pid_ = backend_pid(session_.conn());
-  auto probe = session_.open_another();
+  const std::string target = db_->describe();
+  if (!locked_) backend_pid_ = backend_pid(*db_);
+  auto probe = db_->open_another();
   for (int round = 0; round < 3; ++round) {
-    pqxx::work pinned(*probe);
-    const int probe_pid = pinned.exec1("SELECT pg_backend_pid()")[0].as<int>();
+    Transaction pinned(*probe);
+    const int probe_pid = static_cast<int>(probe->exec("SELECT pg_backend_pid()").as_int(0, 0));
     if (probe_pid == backend_pid_) {
       throw unstable(target, fmt::format("a second connection was served by the same server "
                                          "backend (pid {})",
                                          probe_pid));
     }
-    const int again = backend_pid(session_.conn());
+    const int again = backend_pid(*db_);
     if (again != backend_pid_) {
       if (locked_) throw session_moved();
       throw unstable(target, fmt::format("its statements were served by server backend {}, then {}",
                                          backend_pid_, again));
     }
-    pinned.abort();
+    pinned.rollback();
   }
 }
 
 void Target::verify_lock() {
-  if (!lock_.held_by(session_.conn(), backend_pid_)) {
+  if (!lock_.held_by(*db_, backend_pid_)) {
     session_moved();
-    throw unstable(session_.spec().describe(),
+    throw unstable(db_->describe(),
                    fmt::format("the migration lock taken by server backend {} is not where it was "
                                "left",
                                backend_pid_));
@@ -165,24 +196,21 @@ void Target::verify_lock() {
 
 std::vector<Record> Target::reconnect() {
   static thread_local std::mt19937 rng{std::random_device{}()};
-  const std::string target = session_.spec().describe();
+  const std::string target = db_->describe();
   const auto deadline = Clock::now() + options_.reconnect_timeout;
   Millis pause(250);
   for (int attempt = 1;; ++attempt) {
     std::string last_error;
     try {
-      session_.reconnect();
+      db_->reconnect();
       establish();
-      history_.prepare(session_.conn());
       spdlog::info("reconnected to {} (try {}); the migration lock is held again", target, attempt);
       return records();
-    } catch (const Error&) {
-      throw;
     } catch (const ReadOnly& e) {
       last_error = fmt::format("the server is read-only: {}", e.what());
-    } catch (const std::exception& e) {
-      if (!is_reconnectable(e)) throw;
-      last_error = e.what();
+    } catch (const DatabaseError& e) {
+      if (!e.reconnectable()) throw;
+      last_error = e.text();
       while (!last_error.empty() && (last_error.back() == '\n' || last_error.back() == ' '))
         last_error.pop_back();
     }
@@ -203,8 +231,10 @@ std::vector<Record> Target::reconnect() {
 }
 
 std::vector<Record> Target::records() {
-  pqxx::read_transaction tx(session_.conn());
-  return history_.load(tx);
+  Transaction tx(*db_);
+  auto records = history_.load(*db_);
+  tx.commit();
+  return records;
 }
 
 }  // namespace tide

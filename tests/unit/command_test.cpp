@@ -14,17 +14,17 @@ using namespace tide::cli;
 namespace fs = std::filesystem;
 
 TEST_CASE("needs map to a target: changes under the lock, reads without it") {
-  CHECK(target_mode({Files::kStrict, Database::kReadWrite, Lock::kMigration}) ==
+  CHECK(target_mode({Files::kStrict, DbAccess::kReadWrite, Lock::kMigration}) ==
         TargetMode::kMigrate);
-  CHECK(target_mode({Files::kStrict, Database::kRehearse, Lock::kMigration}) ==
+  CHECK(target_mode({Files::kStrict, DbAccess::kRehearse, Lock::kMigration}) ==
         TargetMode::kRehearse);
-  CHECK(target_mode({Files::kReport, Database::kReadOnly, Lock::kNone}) == TargetMode::kRead);
+  CHECK(target_mode({Files::kReport, DbAccess::kReadOnly, Lock::kNone}) == TargetMode::kRead);
   // Mistakes in the table, never a half-locked target.
-  CHECK_THROWS_AS(target_mode({Files::kStrict, Database::kReadWrite, Lock::kNone}),
+  CHECK_THROWS_AS(target_mode({Files::kStrict, DbAccess::kReadWrite, Lock::kNone}),
                   std::logic_error);
-  CHECK_THROWS_AS(target_mode({Files::kReport, Database::kReadOnly, Lock::kMigration}),
+  CHECK_THROWS_AS(target_mode({Files::kReport, DbAccess::kReadOnly, Lock::kMigration}),
                   std::logic_error);
-  CHECK_THROWS_AS(target_mode({Files::kNone, Database::kNone, Lock::kNone}), std::logic_error);
+  CHECK_THROWS_AS(target_mode({Files::kNone, DbAccess::kNone, Lock::kNone}), std::logic_error);
 }
 
 TEST_CASE("each Files mode reads the files its own way") {
@@ -67,7 +67,7 @@ class Scripted final : public Command {
   explicit Scripted(std::function<int()> body) : body_(std::move(body)) {}
   void define(CLI::App&) override {}
   Needs needs(const Needs& row, const GlobalOptions& g) const override {
-    if (g.url.empty()) return {row.files, Database::kNone, Lock::kNone};
+    if (g.url.empty()) return {row.files, DbAccess::kNone, Lock::kNone};
     return row;
   }
   int run(Run& run) override {
@@ -80,7 +80,7 @@ class Scripted final : public Command {
   std::function<int()> body_;
 };
 
-const Needs kRow{Files::kStrict, Database::kReadWrite, Lock::kMigration};
+const Needs kRow{Files::kStrict, DbAccess::kReadWrite, Lock::kMigration};
 
 }  // namespace
 
@@ -89,10 +89,10 @@ TEST_CASE("dispatch runs a command with the needs its flags leave, and returns i
   GlobalOptions g;
   Scripted command([] { return 5; });
   CHECK(dispatch(command, kRow, g, app) == 5);
-  CHECK(command.seen.database == Database::kNone);
+  CHECK(command.seen.database == DbAccess::kNone);
   g.url = "postgres://localhost/app";
   CHECK(dispatch(command, kRow, g, app) == 5);
-  CHECK(command.seen.database == Database::kReadWrite);
+  CHECK(command.seen.database == DbAccess::kReadWrite);
   CHECK(command.seen.lock == Lock::kMigration);
 }
 

@@ -6,11 +6,11 @@
 
 #include <map>
 #include <optional>
-#include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
 #include "tide/config/config.hpp"
+#include "tide/db/database.hpp"
 #include "tide/db/history.hpp"
 #include "tide/migration/migration.hpp"
 #include "tide/migration/state.hpp"
@@ -101,12 +101,12 @@ Plan plan_adoption(const Conversion& conv, const std::optional<std::vector<OldRo
 
 // Reads the tool's table (its real schema); nullopt when it does not exist. A table of the
 // wrong shape is a usage error (exit 2) naming it.
-std::optional<std::vector<OldRow>> read_old_table(pqxx::dbtransaction& tx, Tool tool,
+std::optional<std::vector<OldRow>> read_old_table(Database& db, Tool tool,
                                                   const QualifiedName& table);
 
-// Records, in `tx`, every migration the tool applied that tide has not recorded yet (state
+// Records, in the transaction under way on `db`, every migration the tool applied that tide has not recorded yet (state
 // applied, checksum of the converted file, history action `adopt`). Returns one line per record.
-std::vector<std::string> record_adoption(pqxx::transaction_base& tx, const History& history,
+std::vector<std::string> record_adoption(Database& db, const History& history,
                                          const Plan& plan, const std::string& dir,
                                          const std::string& old_table);
 

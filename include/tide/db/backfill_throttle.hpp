@@ -4,9 +4,9 @@
 #pragma once
 
 #include <functional>
-#include <pqxx/pqxx>
 #include <string>
 
+#include "tide/db/database.hpp"
 #include "tide/util/duration.hpp"
 
 namespace tide {
@@ -26,13 +26,13 @@ class Throttle {
   // Pauses while a replica lags more than the limit; show(message) is called on every look
   // while paused, and once with "" when the pause ends. Returns "" to go on, or why to stop:
   // max_throttle used up (progress is the caller's to save), or a signal (`interrupted`).
-  std::string wait(pqxx::connection& conn, const std::function<void(const std::string&)>& show,
+  std::string wait(Database& db, const std::function<void(const std::string&)>& show,
                    const std::function<int()>& interrupted);
   Millis paused() const { return paused_; }
 
  private:
   // The largest lag now (seconds) and which replica has it.
-  double worst_lag(pqxx::connection& conn, std::string& replica);
+  double worst_lag(Database& db, std::string& replica);
 
   Millis max_lag_;
   Millis max_total_;

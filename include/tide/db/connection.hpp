@@ -3,13 +3,22 @@
 #pragma once
 
 #include <memory>
-#include <pqxx/pqxx>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "tide/aws/rds_token.hpp"
 #include "tide/config/config.hpp"
+#include "tide/db/database.hpp"
+
+// libpqxx 6.4's names, declared (not included): this header stays free of libpqxx.
+namespace pqxx {
+class connect_direct;
+template <typename CONNECTPOLICY>
+class basic_connection_base;
+using connection = basic_connection_base<connect_direct>;
+class errorhandler;
+}  // namespace pqxx
 
 namespace tide {
 
@@ -33,39 +42,48 @@ ConnectionSpec connection_spec(const Environment* env, const std::string& url,
 // A libpq conninfo string with values quoted as libpq wants them.
 std::string to_conninfo(const std::vector<std::pair<std::string, std::string>>& params);
 
-class Session {
+// A libpqxx session: the real Database. Every libpqxx error it raises is translated here, at the
+// db layer's edge, into a tide::DatabaseError.
+class Session : public Database {
  public:
   // read_only: every transaction is read-only (--dry-run).
   // Throws exit 2 when the first connection fails.
   Session(ConnectionSpec spec, bool read_only);
-  ~Session();
-  // The live connection; throws pqxx::broken_connection when a reconnect failed half-way.
-  pqxx::connection& conn();
+  ~Session() override;
   bool connected() const { return conn_ != nullptr; }
   const ConnectionSpec& spec() const { return spec_; }
-  // Drops the connection and connects again (a fresh IAM token when auth is iam). Throws
-  // pqxx::broken_connection when the server cannot be reached (callers retry with backoff).
-  void reconnect();
-  // A second, independent connection to the same target (the pooler probe of Target).
-  std::unique_ptr<pqxx::connection> open_another();
-  // Why the server cannot take changes, or "" when it can: pg_is_in_recovery() (a standby, an
-  // Aurora reader, a Global Database secondary) or transaction_read_only on (a writer demoted
-  // during a failover, default_transaction_read_only set for the database or the user).
-  std::string read_only_reason();
+
+  SqlResult exec(const std::string& sql) override;
+  SqlResult exec_params(const std::string& sql, const SqlParams& params) override;
+  void prepare(const std::string& name, const std::string& sql) override;
+  SqlResult exec_prepared(const std::string& name, const SqlParams& params) override;
+  void begin() override;
+  void commit() override;
+  void rollback() noexcept override;
+  void reconnect() override;
+  std::unique_ptr<Database> open_another() override;
+  std::string describe() const override { return spec_.describe(); }
 
  private:
+  // The live connection; throws DatabaseError (kConnection) when a reconnect failed half-way.
+  pqxx::connection& conn();
+  struct Probe {};  // open_another(): a connection failure stays a DatabaseError
+  Session(const Session& from, Probe);
   std::unique_ptr<pqxx::connection> open(bool read_only);
   void connect();
   ConnectionSpec spec_;
   bool read_only_;
-  std::unique_ptr<aws::RdsTokenProvider> tokens_;
+  std::shared_ptr<aws::RdsTokenProvider> tokens_;
   std::unique_ptr<pqxx::connection> conn_;
   std::unique_ptr<pqxx::errorhandler> notices_;
+  std::vector<std::pair<std::string, std::string>> prepared_;  // declared again on reconnect
+  bool begin_pending_ = false;  // begin() called; BEGIN goes out with the next statement
+  void flush_begin();
 };
 
-// True for errors after which a new connection may succeed: the connection broke (even
-// during COMMIT), the server shut down, or (after an Aurora failover) the writer became
-// read-only (25006).
-bool is_reconnectable(const std::exception& e);
+// Inside a catch block: rethrows the exception under way, a libpqxx error translated into a
+// tide::DatabaseError (the db layer's one translation; in_commit: a connection that broke
+// during COMMIT is an in-doubt commit). Session uses it for every libpqxx call.
+[[noreturn]] void rethrow_translated(bool in_commit = false);
 
 }  // namespace tide

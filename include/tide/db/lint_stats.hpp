@@ -2,17 +2,17 @@
 // the session time zone. It lives in the db layer so the linter itself never talks to a database.
 #pragma once
 
-#include <pqxx/pqxx>
 #include <string>
 
+#include "tide/db/database.hpp"
 #include "tide/lint/lint.hpp"
 
 namespace tide::db {
 
 // Every ordinary, partitioned and materialized table outside the system schemas:
 // pg_class.reltuples (rows < 0 when never analysed) and pg_total_relation_size.
-lint::TableSizes read_table_sizes(pqxx::connection& conn);
+lint::TableSizes read_table_sizes(Database& db);
 // SHOW TimeZone.
-std::string read_time_zone(pqxx::connection& conn);
+std::string read_time_zone(Database& db);
 
 }  // namespace tide::db

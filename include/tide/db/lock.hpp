@@ -1,8 +1,7 @@
 // The migration lock: one runner at a time per database and metadata table.
 #pragma once
 
-#include <pqxx/pqxx>
-
+#include "tide/db/database.hpp"
 #include "tide/util/duration.hpp"
 #include "tide/util/identifier.hpp"
 
@@ -17,10 +16,10 @@ class MigrationLock {
   // naming the holder (pid, application_name, client address) when it can be seen. Each try
   // runs only on server backend `backend_pid` (a pooler that moved the session to another
   // backend gets no lock there): throws exit 2 when the session moved.
-  void acquire(pqxx::connection& conn, Millis wait, int backend_pid);
-  // True when server backend `backend_pid` holds the lock and serves `conn`.
-  bool held_by(pqxx::connection& conn, int backend_pid) const;
-  void release(pqxx::connection& conn);
+  void acquire(Database& db, Millis wait, int backend_pid);
+  // True when server backend `backend_pid` holds the lock and serves `db`.
+  bool held_by(Database& db, int backend_pid) const;
+  void release(Database& db);
   long long key() const { return key_; }
 
  private:

@@ -3,10 +3,10 @@
 // would split a batch).
 #pragma once
 
-#include <pqxx/pqxx>
 #include <string>
 #include <vector>
 
+#include "tide/db/database.hpp"
 #include "tide/plan/plan.hpp"
 
 namespace tide {
@@ -19,10 +19,9 @@ struct BackfillKey {
   std::string problem;
   Problem kind = Problem::kNone;
 };
-BackfillKey backfill_key(pqxx::transaction_base& tx, const Step& step);
+BackfillKey backfill_key(Database& db, const Step& step);
 
 // The problems found now that no earlier step of the plan may fix, in plan order.
-std::vector<std::string> check_up_front(pqxx::transaction_base& tx,
-                                        const std::vector<BackfillCheck>& checks);
+std::vector<std::string> check_up_front(Database& db, const std::vector<BackfillCheck>& checks);
 
 }  // namespace tide

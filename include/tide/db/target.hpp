@@ -28,11 +28,20 @@ struct TargetOptions {
 
 class Target {
  public:
+  // Connects through a libpqxx Session.
   Target(const ConnectionSpec& spec, const QualifiedName& table, TargetMode mode,
+         TargetOptions options);
+  // Works on `db`, already connected (tests hand in a fake).
+  Target(std::unique_ptr<Database> db, const QualifiedName& table, TargetMode mode,
          TargetOptions options);
   ~Target();
 
-  Session& session() { return session_; }
+  // Every statement of the runner, the history and the lock goes through database().
+  Database& database() { return *db_; }
+  // The libpqxx session, for code that reads through libpqxx itself (lint's live sizes,
+  // adopt); throws when the target runs on another Database.
+  Session& session();
+  std::string describe() const { return db_->describe(); }
   const History& history() const { return history_; }
   std::vector<Record> records();
   // After a lost connection: connects again (backoff, up to reconnect_timeout; a read-only
@@ -52,12 +61,14 @@ class Target {
   Error session_moved();
 
  private:
+  void start(const std::string& described);
   // Everything after connecting: writer check, stable-session check, lock, statements.
   void establish();
   void check_stable();
   void verify_lock();
 
-  Session session_;
+  std::unique_ptr<Database> db_;
+  Session* session_ = nullptr;  // db_, when it is a libpqxx session
   History history_;
   MigrationLock lock_;
   TargetMode mode_;

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "tide/db/runner.hpp"
+#include "tide/plan/run_result.hpp"
 #include "tide/plan/plan.hpp"
 
 namespace tide {
