@@ -271,3 +271,55 @@ TEST_CASE("SQLSTATEs are classified in one place", "[runner]") {
   CHECK(connection_error("gone", true).failure() == DbFailure::kInDoubt);
   CHECK(std::string(connection_error("gone").what()) == "lost the database connection: gone");
 }
+
+namespace {
+
+// A plain backfill (no table:): its statement runs again and again until it changes no row
+// (the fake reports 0 rows, so once per section).
+std::string with_backfill() {
+  return "-- migrate:up\nALTER TABLE a ADD COLUMN b int;\n"
+         "-- migrate:backfill\nUPDATE a SET b = 1 WHERE b IS NULL;\n"
+         "-- migrate:down\nALTER TABLE a DROP COLUMN b;\n";
+}
+
+}  // namespace
+
+TEST_CASE("a backfill batch that loses its connection is run again after the reconnect",
+          "[runner][backfill]") {
+  Fixture f({make("1", with_backfill())});
+  f.db->fail("UPDATE a SET b = 1", "08006");
+  const RunReport report = f.up();
+
+  CHECK(report.ok());
+  CHECK(f.db->reconnects == 1);
+  // The batch rolled back with its connection; the re-plan resumes the backfill, not the expand.
+  CHECK(f.db->count("ADD COLUMN b") == 1);
+  CHECK(f.db->count("UPDATE a SET b = 1") == 2);
+  CHECK(f.db->table.at("1").state == "applied");
+}
+
+TEST_CASE("a backfill batch that hits a lock timeout is retried with backoff",
+          "[runner][backfill]") {
+  Fixture f({make("1", with_backfill())});
+  f.db->fail("UPDATE a SET b = 1", "55P03", 2);
+  const RunReport report = f.up();
+
+  CHECK(report.ok());
+  CHECK(f.db->reconnects == 0);
+  CHECK(f.db->count("UPDATE a SET b = 1") == 3);
+  CHECK(f.slept.size() == 2);
+  CHECK(f.db->table.at("1").state == "applied");
+}
+
+TEST_CASE("a backfill batch that fails on the server fails the step and records the failure",
+          "[runner][backfill]") {
+  Fixture f({make("1", with_backfill())});
+  f.db->fail("UPDATE a SET b = 1", "23505");
+  const RunReport report = f.up();
+
+  CHECK_FALSE(report.ok());
+  REQUIRE(report.results.size() == 2);
+  CHECK(report.results[1].outcome == StepResult::Outcome::kFailed);
+  CHECK(report.results[1].error.find("scripted failure") != std::string::npos);
+  CHECK(f.db->count("UPDATE a SET b = 1") == 1);
+}
