@@ -2,7 +2,8 @@
 # Debian libraries it uses, PUBLIC when its headers in include/tide/<layer>/ expose them,
 # PRIVATE when only its sources do. The order of layers, bottom up:
 #
-#   migration  config  plan  lint  aws  ->  db  ->  report  adopt  version  ->  cli
+#   util  ->  migration  ->  lint  config  plan  aws  ->  db  ->  adopt  ->  cli
+#                                 report (plans and run results: plan only)   version
 #
 # Debian installs every library's headers under /usr/include, so the compiler alone cannot
 # stop a source from including a header its layer does not link. tide_layer() therefore

@@ -183,6 +183,10 @@ StepResult Runner::run_batches(BackfillRun& run) {
   } catch (const std::exception&) {
     return backfill_failed(run, current);
   }
+  return finished(run, r);
+}
+
+StepResult Runner::finished(BackfillRun& run, StepResult r) {
   r.rows = run.rows;
   run.progress.done = true;
   run.progress.elapsed_s = run.elapsed_s();

@@ -305,12 +305,7 @@ StepResult Runner::run_parallel(BackfillRun& run) {
     db_.exec(target_.guard_sql());
     finish_backfill(run);
     tx.commit();
-    r.rows = run.rows;
-    run.progress.done = true;
-    run.progress.elapsed_s = run.elapsed_s();
-    observer_.progress(run.progress);
-    r.ms = run.elapsed_ms();
-    return r;
+    return finished(run, r);
   } catch (const std::exception&) {
     stop_workers();
     return backfill_failed(run, current);

@@ -94,6 +94,8 @@ class Runner {
   // A backfill that stops with its progress saved: "interrupted" (a signal), or why (throttled
   // too long: a failure, exit 1).
   StepResult stopped(const BackfillRun& run, const std::string& why);
+  // A backfill whose last transaction committed: its result, and the progress shown as done.
+  StepResult finished(BackfillRun& run, StepResult r);
   // In a catch block: the backfill's exception as its result (`current`: the statement that
   // ran), or rethrown by fail() as what Runner::run handles (ConnectionLost, a moved session).
   StepResult backfill_failed(const BackfillRun& run, const Statement* current);
