@@ -128,34 +128,60 @@ class Reader {
     return key == "url" ? redact_connection_string(value) : value;
   }
 
+  // Every setting an environment may have and how it is stored, its variables already
+  // expanded: the one list that the key check, the "known" message and set() read. `alias`
+  // keys (dbname for database) work but are not listed.
+  struct EnvKey {
+    const char* name;
+    bool alias;
+    void (*store)(const Reader& r, Environment& e, const std::string& v, int line,
+                  const std::string& base);
+  };
+  static const std::vector<EnvKey>& env_keys() {
+    using S = const std::string&;
+    static const std::vector<EnvKey> kKeys = {
+        {"url", false, [](const Reader&, Environment& e, S v, int, S) { e.url = v; }},
+        {"host", false, [](const Reader&, Environment& e, S v, int, S) { e.host = v; }},
+        {"port", false,
+         [](const Reader& r, Environment& e, S v, int line, S) {
+           e.port = r.integer(v, line, "port", 1, 65535);
+         }},
+        {"database", false, [](const Reader&, Environment& e, S v, int, S) { e.database = v; }},
+        {"dbname", true, [](const Reader&, Environment& e, S v, int, S) { e.database = v; }},
+        {"user", false, [](const Reader&, Environment& e, S v, int, S) { e.user = v; }},
+        {"password", false, [](const Reader&, Environment& e, S v, int, S) { e.password = v; }},
+        {"auth", false,
+         [](const Reader& r, Environment& e, S v, int line, S) {
+           e.auth = r.choice(v, line, "auth", {"password", "iam"});
+         }},
+        {"region", false, [](const Reader&, Environment& e, S v, int, S) { e.region = v; }},
+        {"role_arn", false, [](const Reader&, Environment& e, S v, int, S) { e.role_arn = v; }},
+        {"aws_profile", false,
+         [](const Reader&, Environment& e, S v, int, S) { e.aws_profile = v; }},
+        {"sslmode", false,
+         [](const Reader& r, Environment& e, S v, int line, S) {
+           e.sslmode =
+               r.choice(v, line, "sslmode",
+                        {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"});
+         }},
+        {"sslrootcert", false,
+         [](const Reader& r, Environment& e, S v, int, S base) {
+           e.sslrootcert = r.path(v, base);
+         }},
+    };
+    return kKeys;
+  }
+  static const EnvKey* env_key(const std::string& name) {
+    for (const EnvKey& k : env_keys()) {
+      if (name == k.name) return &k;
+    }
+    return nullptr;
+  }
+
   // Stores one setting of an environment, its variables already expanded.
   void set(Environment& e, const std::string& key, const std::string& v, int line,
            const std::string& base) const {
-    if (key == "url")
-      e.url = v;
-    else if (key == "host")
-      e.host = v;
-    else if (key == "port")
-      e.port = integer(v, line, key, 1, 65535);
-    else if (key == "database" || key == "dbname")
-      e.database = v;
-    else if (key == "user")
-      e.user = v;
-    else if (key == "password")
-      e.password = v;
-    else if (key == "auth")
-      e.auth = choice(v, line, key, {"password", "iam"});
-    else if (key == "region")
-      e.region = v;
-    else if (key == "role_arn")
-      e.role_arn = v;
-    else if (key == "aws_profile")
-      e.aws_profile = v;
-    else if (key == "sslmode")
-      e.sslmode = choice(v, line, key,
-                         {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"});
-    else if (key == "sslrootcert")
-      e.sslrootcert = path(v, base);
+    if (const EnvKey* k = env_key(key)) k->store(*this, e, v, line, base);
   }
 
   // Reads an environment. Values with ${VAR} stay unexpanded until the environment is
@@ -163,9 +189,6 @@ class Reader {
   Environment environment(const std::string& name, const YAML::Node& n,
                           const std::string& base) const {
     if (!n.IsMap()) throw error(n, fmt::format("environment '{}' must be a mapping", name));
-    static const std::set<std::string> kKnown = {
-        "url",  "host",   "port",     "database",    "dbname",  "user",       "password",
-        "auth", "region", "role_arn", "aws_profile", "sslmode", "sslrootcert"};
     Environment e;
     e.name = name;
     e.line = line_of(n);
@@ -173,11 +196,13 @@ class Reader {
     const std::string in_env = fmt::format(" in environment '{}'", name);
     for (const auto& kv : n) {
       const std::string key = key_of(kv.first, seen, in_env);
-      if (!kKnown.count(key)) {
-        throw error(kv.first, fmt::format("unknown key '{}' in environment '{}' (known: url, host, "
-                                          "port, database, user, password, auth, region, role_arn, "
-                                          "aws_profile, sslmode, sslrootcert)",
-                                          key, name));
+      if (!env_key(key)) {
+        std::vector<std::string> known;
+        for (const EnvKey& k : env_keys()) {
+          if (!k.alias) known.emplace_back(k.name);
+        }
+        throw error(kv.first, fmt::format("unknown key '{}' in environment '{}' (known: {})", key,
+                                          name, util::join(known, ", ")));
       }
       if ((key == "database" && seen.count("dbname")) ||
           (key == "dbname" && seen.count("database")))
@@ -211,6 +236,86 @@ std::string environment_names(const Config& config) {
   return util::join(names, ", ");
 }
 
+// Every top-level key of tide.yaml and how it is read: the one list that the key check and the
+// "known" message read.
+struct TopKey {
+  const char* name;
+  void (*read)(const Reader& r, const YAML::Node& v, Config& c);
+};
+using Node = const YAML::Node&;
+const TopKey kTopKeys[] = {
+    {"migrations", [](const Reader& r, Node v,
+                      Config& c) { c.migrations_dir = r.path(v, "migrations", c.base_dir); }},
+    {"table", [](const Reader& r, Node v, Config& c) { c.table = r.table(v); }},
+    {"default_env",
+     [](const Reader& r, Node v, Config& c) { c.default_env = r.scalar(v, "default_env"); }},
+    {"lock_timeout",
+     [](const Reader& r, Node v, Config& c) { c.lock_timeout = r.duration(v, "lock_timeout"); }},
+    {"lock_wait",
+     [](const Reader& r, Node v, Config& c) { c.lock_wait = r.duration(v, "lock_wait"); }},
+    {"retries",
+     [](const Reader& r, Node v, Config& c) { c.retries = r.integer(v, "retries", 0, 100); }},
+    {"reconnect_timeout",
+     [](const Reader& r, Node v, Config& c) {
+       c.reconnect_timeout = r.duration(v, "reconnect_timeout");
+     }},
+    {"out_of_order",
+     [](const Reader& r, Node v, Config& c) { c.out_of_order = r.boolean(v, "out_of_order"); }},
+    {"version_format",
+     [](const Reader& r, Node v, Config& c) {
+       c.version_format = r.choice(v, "version_format", {"timestamp", "sequential"});
+     }},
+    {"lint",
+     [](const Reader& r, Node v, Config& c) {
+       c.lint = r.choice(v, "lint", {"error", "warn", "off"});
+     }},
+    {"lint_rules",
+     [](const Reader& r, Node v, Config& c) {
+       if (!v.IsMap()) throw r.error(v, "lint_rules must map rule names to error, warning or off");
+       std::set<std::string> seen_rules;
+       for (const auto& rule : v) {
+         const std::string name = r.key_of(rule.first, seen_rules, " in lint_rules");
+         if (!lint::find_rule(name)) {
+           throw r.error(
+               rule.first,
+               fmt::format("lint_rules: unknown rule '{}' (docs/lint.md lists the rules)", name));
+         }
+         c.lint_rules[name] =
+             r.choice(rule.second, "lint_rules." + name, {"error", "warning", "off"});
+       }
+     }},
+    {"lint_small_rows",
+     [](const Reader& r, Node v, Config& c) {
+       c.lint_small_rows = r.integer(v, "lint_small_rows", 0, 2000000000);
+     }},
+    {"lint_small_size", [](const Reader& r, Node v,
+                           Config& c) { c.lint_small_bytes = r.bytes(v, "lint_small_size"); }},
+    {"environments",
+     [](const Reader& r, Node v, Config& c) {
+       if (!v.IsMap()) throw r.error(v, "environments must be a mapping of names to settings");
+       std::set<std::string> seen_envs;
+       for (const auto& env_kv : v) {
+         c.environments.push_back(r.environment(
+             r.key_of(env_kv.first, seen_envs, " in environments"), env_kv.second, c.base_dir));
+       }
+     }},
+    {"backfill_workers",
+     [](const Reader& r, Node v, Config& c) {
+       c.backfill_workers = r.integer(v, "backfill_workers", 1, 32);
+     }},
+    {"max_replica_lag", [](const Reader& r, Node v,
+                           Config& c) { c.max_replica_lag = r.duration(v, "max_replica_lag"); }},
+    {"max_throttle",
+     [](const Reader& r, Node v, Config& c) { c.max_throttle = r.duration(v, "max_throttle"); }},
+};
+
+const TopKey* top_key(const std::string& name) {
+  for (const TopKey& k : kTopKeys) {
+    if (name == k.name) return &k;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 Config load_config(const std::string& path, const EnvLookup& env) {
@@ -239,66 +344,14 @@ Config load_config(const std::string& path, const EnvLookup& env) {
   std::set<std::string> seen;
   for (const auto& kv : root) {
     const std::string key = r.key_of(kv.first, seen, "");
-    const YAML::Node& v = kv.second;
-    if (key == "migrations")
-      c.migrations_dir = r.path(v, key, c.base_dir);
-    else if (key == "table")
-      c.table = r.table(v);
-    else if (key == "default_env")
-      c.default_env = r.scalar(v, key);
-    else if (key == "lock_timeout")
-      c.lock_timeout = r.duration(v, key);
-    else if (key == "lock_wait")
-      c.lock_wait = r.duration(v, key);
-    else if (key == "retries")
-      c.retries = r.integer(v, key, 0, 100);
-    else if (key == "reconnect_timeout")
-      c.reconnect_timeout = r.duration(v, key);
-    else if (key == "backfill_workers")
-      c.backfill_workers = r.integer(v, key, 1, 32);
-    else if (key == "max_replica_lag")
-      c.max_replica_lag = r.duration(v, key);
-    else if (key == "max_throttle")
-      c.max_throttle = r.duration(v, key);
-    else if (key == "out_of_order")
-      c.out_of_order = r.boolean(v, key);
-    else if (key == "version_format")
-      c.version_format = r.choice(v, key, {"timestamp", "sequential"});
-    else if (key == "lint")
-      c.lint = r.choice(v, key, {"error", "warn", "off"});
-    else if (key == "lint_small_rows")
-      c.lint_small_rows = r.integer(v, key, 0, 2000000000);
-    else if (key == "lint_small_size")
-      c.lint_small_bytes = r.bytes(v, key);
-    else if (key == "lint_rules") {
-      if (!v.IsMap()) throw r.error(v, "lint_rules must map rule names to error, warning or off");
-      std::set<std::string> seen_rules;
-      for (const auto& rule : v) {
-        const std::string name = r.key_of(rule.first, seen_rules, " in lint_rules");
-        if (!lint::find_rule(name)) {
-          throw r.error(rule.first, fmt::format("lint_rules: unknown rule '{}' (docs/lint.md lists "
-                                                "the rules)",
-                                                name));
-        }
-        c.lint_rules[name] =
-            r.choice(rule.second, "lint_rules." + name, {"error", "warning", "off"});
-      }
-    } else if (key == "environments") {
-      if (!v.IsMap()) throw r.error(v, "environments must be a mapping of names to settings");
-      std::set<std::string> seen_envs;
-      for (const auto& env_kv : v) {
-        c.environments.push_back(r.environment(
-            r.key_of(env_kv.first, seen_envs, " in environments"), env_kv.second, c.base_dir));
-      }
-    } else {
+    const TopKey* k = top_key(key);
+    if (!k) {
+      std::vector<std::string> known;
+      for (const TopKey& t : kTopKeys) known.emplace_back(t.name);
       throw r.error(kv.first,
-                    fmt::format("unknown key '{}' (known: migrations, table, default_env, "
-                                "lock_timeout, lock_wait, retries, reconnect_timeout, "
-                                "out_of_order, version_format, lint, lint_rules, "
-                                "lint_small_rows, lint_small_size, environments, "
-                                "backfill_workers, max_replica_lag, max_throttle)",
-                                key));
+                    fmt::format("unknown key '{}' (known: {})", key, util::join(known, ", ")));
     }
+    k->read(r, kv.second, c);
   }
   if (!c.default_env.empty() &&
       !std::any_of(c.environments.begin(), c.environments.end(),

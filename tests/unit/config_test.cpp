@@ -231,3 +231,30 @@ TEST_CASE("an empty tide.yaml loads as the defaults (it used to read as unreadab
   CHECK(c.table == "tide_migrations");
   CHECK(c.environments.empty());
 }
+
+TEST_CASE("an unknown key's message lists every key the config reads, and each listed key is read") {
+  const std::string top = error_of("bogus: 1\n");
+  CHECK_THAT(top, Catch::EndsWith(
+                      "unknown key 'bogus' (known: migrations, table, default_env, lock_timeout, "
+                      "lock_wait, retries, reconnect_timeout, out_of_order, version_format, lint, "
+                      "lint_rules, lint_small_rows, lint_small_size, environments, "
+                      "backfill_workers, max_replica_lag, max_throttle)"));
+  const std::string env = error_of("environments:\n  dev:\n    bogus: 1\n");
+  CHECK_THAT(env, Catch::EndsWith("unknown key 'bogus' in environment 'dev' (known: url, host, "
+                                  "port, database, user, password, auth, region, role_arn, "
+                                  "aws_profile, sslmode, sslrootcert)"));
+  // Every listed environment key is accepted (dbname too, database's alias).
+  const Config c = load_config(
+      write_config("environments:\n  dev:\n    url: postgres://h/d\n    host: h\n    port: 5433\n"
+                   "    dbname: d\n    user: u\n    password: p\n    auth: password\n"
+                   "    region: eu-west-1\n    role_arn: arn:aws:iam::1:role/r\n"
+                   "    aws_profile: prof\n    sslmode: require\n    sslrootcert: ca.pem\n"),
+      fake_env({}));
+  REQUIRE(c.environments.size() == 1);
+  const Environment& e = c.environments[0];
+  CHECK(e.port == 5433);
+  CHECK(e.database == "d");
+  CHECK(e.aws_profile == "prof");
+  CHECK(e.sslmode == "require");
+  CHECK(e.sslrootcert.find("ca.pem") != std::string::npos);
+}
