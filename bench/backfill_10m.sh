@@ -16,6 +16,7 @@
 #
 #   bench/backfill_10m.sh                          10M rows, 3 runs each (~10-15 min on 2 cores)
 #   ROWS=1000000 RUNS=3 BATCH=5000 PG_EXTRA_OPTS='-c fsync=off' bench/backfill_10m.sh
+#   ROWS=1000000 WORKERS=1 BACKFILL_OPTS='max_replica_lag:5s' bench/backfill_10m.sh   (throttle on)
 #
 # Starts its own server through scripts/pg; PG_EXTRA_OPTS (default '-c fsync=on') comes after
 # scripts/pg's options (which include fsync=off). Needs ~3 GB free in /tmp for 10M rows.
@@ -28,6 +29,7 @@ RUNS=${RUNS:-3}
 BATCH=${BATCH:-5000}
 WRITER_SLEEP=${WRITER_SLEEP:-0.02}
 WORKERS=${WORKERS:-1 2 4}
+BACKFILL_OPTS=${BACKFILL_OPTS:-}  # more marker options, e.g. 'max_replica_lag:5s' (the throttle's cost)
 TIDE=${TIDE:-$root/build/tide}
 export PG_EXTRA_OPTS="${PG_EXTRA_OPTS--c fsync=on}"
 [ -x "$TIDE" ] || { echo "backfill_10m: $TIDE not built (cmake --build build)" >&2; exit 2; }
@@ -65,7 +67,7 @@ for w in $WORKERS; do
 -- migrate:up
 ALTER TABLE messages ADD COLUMN body_text text;
 
--- migrate:backfill table:messages batch_size:$BATCH workers:$w
+-- migrate:backfill table:messages batch_size:$BATCH workers:$w $BACKFILL_OPTS
 UPDATE messages SET body_text = body->>'text' WHERE id BETWEEN \$1 AND \$2;
 
 -- migrate:down
