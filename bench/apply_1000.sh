@@ -14,6 +14,7 @@
 # a shared disk, makes wall times bimodal; fsync=off is the stricter measure of runner overhead.
 # Besides wall time it prints CPU time (client + server backend), much less sensitive to noise.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"  # median, reset_table
 cd "$(dirname "$0")/.."
 root=$PWD
 
@@ -125,7 +126,6 @@ run_tide() {  # run_tide BINARY
   echo "$out"
 }
 
-median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
 pg_version=$(psql -X -At -c 'SHOW server_version')
 fsync=$(psql -X -At -c 'SHOW fsync')

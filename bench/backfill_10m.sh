@@ -21,6 +21,7 @@
 # Starts its own server through scripts/pg; PG_EXTRA_OPTS (default '-c fsync=on') comes after
 # scripts/pg's options (which include fsync=off). Needs ~3 GB free in /tmp for 10M rows.
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"  # median, reset_table
 cd "$(dirname "$0")/.."
 root=$PWD
 
@@ -77,15 +78,6 @@ done
 
 big_update="ALTER TABLE messages ADD COLUMN body_text text; UPDATE messages SET body_text = body->>'text';"
 
-reset_table() {
-  psql -X -q -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
-SET client_min_messages = warning;
-DROP TABLE IF EXISTS tide_migrations, tide_migrations_history, tide_migrations_backfill;
-ALTER TABLE messages DROP COLUMN IF EXISTS body_text;
-VACUUM ANALYZE messages;
-CHECKPOINT;
-SQL
-}
 
 check_filled() {
   local missing
@@ -143,7 +135,6 @@ print(f"{spans[-1]:.0f} {n} {spans[n // 2]:.0f} {spans[max(0, int(n * 0.99) - 1)
 }
 
 now() { date +%s.%N; }
-median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
 # run_one a|wN → "seconds longest_tx_ms transactions writer_count writer_max_ms writer_p99_ms tx_p50_ms tx_p99_ms"
 run_one() {

@@ -9,6 +9,7 @@
 #
 # Starts its own server through scripts/pg with fsync=on (PG_EXTRA_OPTS as in backfill_10m.sh).
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"  # median, reset_table
 cd "$(dirname "$0")/.."
 root=$PWD
 SIZES=${SIZES:-1000000 5000000 10000000}
@@ -33,16 +34,6 @@ UPDATE messages SET body_text = body->>'text' WHERE id BETWEEN \$1 AND \$2;
 -- migrate:down
 ALTER TABLE messages DROP COLUMN body_text;
 SQL
-reset_table() {
-  psql -X -q -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
-SET client_min_messages = warning;
-DROP TABLE IF EXISTS tide_migrations, tide_migrations_history, tide_migrations_backfill;
-ALTER TABLE messages DROP COLUMN IF EXISTS body_text;
-VACUUM ANALYZE messages;
-CHECKPOINT;
-SQL
-}
-median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 echo "backfill_growth: sizes $SIZES, $RUNS runs per size, workers:$W, batch_size 5000; $(psql -X -At -c 'SHOW server_version'), fsync=$(psql -X -At -c 'SHOW fsync'); $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)"
 have=0 first=
 for size in $SIZES; do

@@ -6,6 +6,7 @@
 #   bench/split_100k.sh [TIDE_BINARY]     (default build/release/tide; RUNS=N, RUNS_BEFORE=N, STATEMENTS=N; needs
 #   /usr/bin/time and python3)
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"  # median, reset_table
 cd "$(dirname "$0")/.."
 TIDE=$(realpath "${1:-build/release/tide}")
 BEFORE=${TIDE_BEFORE:+$(realpath "$TIDE_BEFORE")}
@@ -35,7 +36,6 @@ measure() {
   /usr/bin/time -f '%e %U %S' -o "$work/time" "$1" validate --offline >/dev/null
   awk '{ printf "%.3f %.3f\n", $1, $2 + $3 }' "$work/time"
 }
-median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 ratio() { awk -v b="$1" -v a="$2" 'BEGIN { printf "%.1f", b / (a > 0 ? a : 0.001) }'; }
 
 aw=() ac=() bw=() bc=()
