@@ -258,3 +258,23 @@ TEST_CASE("an unknown key's message lists every key the config reads, and each l
   CHECK(e.sslmode == "require");
   CHECK(e.sslrootcert.find("ca.pem") != std::string::npos);
 }
+
+TEST_CASE("a closed set's unknown value is named with the values it may take", "[config]") {
+  CHECK_THAT(error_of("environments:\n  a:\n    auth: kerberos\n"),
+             Catch::EndsWith("tide.yaml:3: auth: 'kerberos' must be one of iam, password"));
+  CHECK_THAT(error_of("version_format: roman\n"),
+             Catch::EndsWith("tide.yaml:1: version_format: 'roman' must be one of sequential, "
+                             "timestamp"));
+  CHECK_THAT(error_of("lint: loud\n"),
+             Catch::EndsWith("tide.yaml:1: lint: 'loud' must be one of error, off, warn"));
+  CHECK_THAT(error_of("lint_rules:\n  lock-table: loud\n"),
+             Catch::EndsWith("tide.yaml:2: lint_rules.lock-table: 'loud' must be one of error, "
+                             "off, warning"));
+  CHECK_THAT(error_of("environments:\n  a:\n    sslmode: maybe\n"),
+             Catch::EndsWith("tide.yaml:3: sslmode: 'maybe' must be one of allow, disable, "
+                             "prefer, require, verify-ca, verify-full"));
+  // A ${VAR} value is checked once its environment is selected, with the same message.
+  Config c = load_config(write_config("environments:\n  a:\n    auth: ${AUTH}\n"), fake_env({}));
+  CHECK_THROWS_WITH(select_environment(c, "a", fake_env({{"AUTH", "kerberos"}})),
+                    Catch::EndsWith("tide.yaml:3: auth: 'kerberos' must be one of iam, password"));
+}

@@ -121,6 +121,23 @@ TEST_CASE_METHOD(RunFixture, "the run report: one row a step, errors below, late
   CHECK(render_run_text(Plan{}, RunReport{}, false, false) == "nothing to contract\n");
 }
 
+TEST_CASE_METHOD(RunFixture, "an empty plan says what there was nothing to do, per command",
+                 "[report]") {
+  Plan empty;
+  empty.command = "up";
+  CHECK(render_run_text(empty, RunReport{}, false, false) == "nothing to apply\n");
+  empty.command = "down";
+  CHECK(render_run_text(empty, RunReport{}, false, false) == "nothing to revert\n");
+  empty.command = "contract";
+  CHECK(render_run_text(empty, RunReport{}, false, false) == "nothing to contract\n");
+  // The command's name in JSON, the dry-run's header and the run report alike.
+  const PlanContext pc{"me@db/app", Millis(5000)};
+  CHECK(plan_json(plan, pc)["command"] == "up");
+  CHECK(run_json(plan, RunReport{}, false)["command"] == "up");
+  CHECK(plan_json(empty, pc)["command"] == "contract");
+  CHECK(render_plan_sql(empty, pc).rfind("-- tide contract --dry-run", 0) == 0);
+}
+
 TEST_CASE_METHOD(RunFixture, "the dry-run script counts its steps and says when there is none",
                  "[report]") {
   const std::string sql = render_plan_sql(plan, PlanContext{"me@db/app", Millis(5000)});
