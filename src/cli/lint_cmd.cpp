@@ -107,7 +107,7 @@ std::unique_ptr<Command> make_lint_command() {
 
 void lint_before_up(const Context& ctx, const MigrationSet& files,
                     const std::vector<Record>& records, Session* session) {
-  if (ctx.config.lint == "off") return;
+  if (ctx.config.lint == LintMode::kOff) return;
   std::set<Version> recorded;
   for (const Record& r : records) recorded.insert(r.version);
   lint::Options options = lint_options(ctx.config);
@@ -124,7 +124,7 @@ void lint_before_up(const Context& ctx, const MigrationSet& files,
   const lint::Report report = lint::lint(files, options);
   if (report.findings.empty() && report.problems.empty()) return;
   const std::string text = lint::render_text(report, false);
-  if (ctx.config.lint == "error" && report.has_errors()) {
+  if (ctx.config.lint == LintMode::kError && report.has_errors()) {
     throw validation_error("lint found errors in pending migrations (config lint: error):\n" +
                            text +
                            "fix them, opt out with '-- tide:allow RULE because REASON', or set "

@@ -93,16 +93,26 @@ class Reader {
     if (s == "false") return false;
     throw error(n, fmt::format("{}: '{}' must be true or false", key, s));
   }
+  // A value from a closed set: an enum's table (tide/util/enum_names.hpp), or plain names kept
+  // as text (sslmode goes to libpq as written). Either way the message lists what is accepted.
+  template <typename Enum, size_t N>
+  Enum choice(const std::string& s, int line, const std::string& key,
+              const util::EnumName<Enum> (&table)[N]) const {
+    if (const std::optional<Enum> v = util::parse_enum(table, s)) return *v;
+    throw not_one_of(s, line, key, util::enum_names(table));
+  }
   std::string choice(const std::string& s, int line, const std::string& key,
                      const std::set<std::string>& allowed) const {
     if (allowed.count(s)) return s;
-    std::string list;
-    for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-    throw error(line, fmt::format("{}: '{}' must be one of {}", key, shown(key, s), list));
+    throw not_one_of(s, line, key, util::join({allowed.begin(), allowed.end()}, ", "));
   }
-  std::string choice(const YAML::Node& n, const std::string& key,
-                     const std::set<std::string>& allowed) const {
+  template <typename Allowed>
+  auto choice(const YAML::Node& n, const std::string& key, const Allowed& allowed) const {
     return choice(scalar(n, key), line_of(n), key, allowed);
+  }
+  Error not_one_of(const std::string& s, int line, const std::string& key,
+                   const std::string& names) const {
+    return error(line, fmt::format("{}: '{}' must be one of {}", key, shown(key, s), names));
   }
   static std::string path(const std::string& s, const std::string& base) {
     if (s.empty() || fs::path(s).is_absolute()) return s;
@@ -152,7 +162,7 @@ class Reader {
         {"password", false, [](const Reader&, Environment& e, S v, int, S) { e.password = v; }},
         {"auth", false,
          [](const Reader& r, Environment& e, S v, int line, S) {
-           e.auth = r.choice(v, line, "auth", {"password", "iam"});
+           e.auth = r.choice(v, line, "auth", kAuthNames);
          }},
         {"region", false, [](const Reader&, Environment& e, S v, int, S) { e.region = v; }},
         {"role_arn", false, [](const Reader&, Environment& e, S v, int, S) { e.role_arn = v; }},
@@ -263,12 +273,10 @@ const TopKey kTopKeys[] = {
      [](const Reader& r, Node v, Config& c) { c.out_of_order = r.boolean(v, "out_of_order"); }},
     {"version_format",
      [](const Reader& r, Node v, Config& c) {
-       c.version_format = r.choice(v, "version_format", {"timestamp", "sequential"});
+       c.version_format = r.choice(v, "version_format", kVersionFormatNames);
      }},
     {"lint",
-     [](const Reader& r, Node v, Config& c) {
-       c.lint = r.choice(v, "lint", {"error", "warn", "off"});
-     }},
+     [](const Reader& r, Node v, Config& c) { c.lint = r.choice(v, "lint", kLintModeNames); }},
     {"lint_rules",
      [](const Reader& r, Node v, Config& c) {
        if (!v.IsMap()) throw r.error(v, "lint_rules must map rule names to error, warning or off");
@@ -280,8 +288,8 @@ const TopKey kTopKeys[] = {
                rule.first,
                fmt::format("lint_rules: unknown rule '{}' (docs/lint.md lists the rules)", name));
          }
-         c.lint_rules[name] =
-             r.choice(rule.second, "lint_rules." + name, {"error", "warning", "off"});
+         c.lint_rules[name] = r.choice(rule.second, "lint_rules." + name,
+                                       std::set<std::string>{"error", "warning", "off"});
        }
      }},
     {"lint_small_rows",

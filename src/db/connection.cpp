@@ -154,7 +154,7 @@ ConnectionSpec connection_spec(const Environment* env, const std::string& url,
   if (spec.get("application_name").empty()) set_param(spec, "application_name", "tide");
   if (spec.get("connect_timeout").empty()) set_param(spec, "connect_timeout", "10");
 
-  if (env && env->auth == "iam") {
+  if (env && env->auth == Auth::kIam) {
     const std::string where = fmt::format("environment '{}'", env->name);
     spec.iam = true;
     // The mode libpq would use: the URL/config's, else PGSSLMODE, else tide's verify-full.

@@ -74,11 +74,12 @@ std::string migration_slug(const std::string& name) {
   return slug.text;
 }
 
-Version next_version(const MigrationSet& existing, const std::string& format, std::time_t now) {
+Version next_version(const MigrationSet& existing, VersionFormat format, std::time_t now) {
   const Version* newest =
       existing.migrations.empty() ? nullptr : &existing.migrations.back().version;
   const bool sequential =
-      format == "sequential" || (format.empty() && newest && !parse_timestamp(newest->text));
+      format == VersionFormat::kSequential ||
+      (format == VersionFormat::kAsFiles && newest && !parse_timestamp(newest->text));
   if (sequential) {
     if (!newest) return Version{"0001"};
     std::string next = increment(newest->text);

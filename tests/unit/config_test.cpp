@@ -78,10 +78,10 @@ environments:
   CHECK(c.lock_timeout == Millis(2000));
   CHECK(c.retries == 3);
   CHECK(c.out_of_order);
-  CHECK(c.version_format == "sequential");
+  CHECK(c.version_format == VersionFormat::kSequential);
   REQUIRE(c.environments.size() == 2);
   CHECK(c.environments[1].host.empty());  // ${DB_HOST}: expanded once ci is selected
-  CHECK(c.environments[1].auth == "iam");
+  CHECK(c.environments[1].auth == Auth::kIam);
   CHECK(c.environments[1].sslrootcert.find("/certs/global-bundle.pem") != std::string::npos);
   CHECK(select_environment(c, "", fake_env({}))->name == "local");
   const Environment* ci =
@@ -114,7 +114,7 @@ TEST_CASE("lint_rules sets per-rule severities and rejects unknown rules") {
   Config c = load_config(write_config("lint: error\nlint_rules:\n  missing-down: off\n"
                                       "  unbatched-update: error\n"),
                          fake_env({}));
-  CHECK(c.lint == "error");
+  CHECK(c.lint == LintMode::kError);
   CHECK(c.lint_rules.at("missing-down") == "off");
   CHECK(c.lint_rules.at("unbatched-update") == "error");
   CHECK_THAT(error_of("lint_rules:\n  no-such-rule: off\n"),
@@ -277,4 +277,29 @@ TEST_CASE("a closed set's unknown value is named with the values it may take", "
   Config c = load_config(write_config("environments:\n  a:\n    auth: ${AUTH}\n"), fake_env({}));
   CHECK_THROWS_WITH(select_environment(c, "a", fake_env({{"AUTH", "kerberos"}})),
                     Catch::EndsWith("tide.yaml:3: auth: 'kerberos' must be one of iam, password"));
+}
+
+TEST_CASE("each closed set reads every name of its table, and only those", "[config]") {
+  const Config defaults = load_config(write_config(""), fake_env({}));
+  CHECK(defaults.lint == LintMode::kOff);
+  CHECK(defaults.version_format == VersionFormat::kAsFiles);
+  CHECK(to_string(VersionFormat::kAsFiles).empty());
+  CHECK(Environment{}.auth == Auth::kPassword);
+  for (const auto& [name, value] : kLintModeNames) {
+    CHECK(load_config(write_config("lint: " + std::string(name) + "\n"), fake_env({})).lint ==
+          value);
+    CHECK(to_string(value) == name);
+  }
+  for (const auto& [name, value] : kVersionFormatNames) {
+    CHECK(load_config(write_config("version_format: " + std::string(name) + "\n"), fake_env({}))
+              .version_format == value);
+    CHECK(to_string(value) == name);
+  }
+  for (const auto& [name, value] : kAuthNames) {
+    Config c = load_config(write_config("environments:\n  a:\n    auth: ${AUTH}\n"), fake_env({}));
+    CHECK(select_environment(c, "a", fake_env({{"AUTH", std::string(name)}}))->auth == value);
+    CHECK(to_string(value) == name);
+  }
+  CHECK_THAT(error_of("lint: Error\n"), Catch::Contains("must be one of"));
+  CHECK_THAT(error_of("version_format: \"\"\n"), Catch::Contains("must be one of"));
 }

@@ -87,7 +87,7 @@ TEST_CASE("IAM auth: no password is sent, TLS is required, and no secret is show
           "[connection]") {
   Environment env;
   env.name = "prod";
-  env.auth = "iam";
+  env.auth = Auth::kIam;
   env.host = "db.cluster-x.eu-west-1.rds.amazonaws.com";
   env.user = "migrator";
   env.password = kSecret;

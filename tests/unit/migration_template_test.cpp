@@ -22,24 +22,27 @@ constexpr std::time_t kAt59 = 1795512659;
 }  // namespace
 
 TEST_CASE("a timestamp version is a real UTC time, bumped by one second past the newest") {
-  CHECK(next_version(with_versions({}), "", kAt59).text == "20261124093059");
+  CHECK(next_version(with_versions({}), VersionFormat::kAsFiles, kAt59).text == "20261124093059");
   // The newest file is the same second: the next second is 09:31:00, not 09:30:60.
-  CHECK(next_version(with_versions({"20261124093059"}), "", kAt59).text == "20261124093100");
-  CHECK(next_version(with_versions({"20261231235959"}), "timestamp", kAt59).text ==
+  CHECK(next_version(with_versions({"20261124093059"}), VersionFormat::kAsFiles, kAt59).text ==
+        "20261124093100");
+  CHECK(next_version(with_versions({"20261231235959"}), VersionFormat::kTimestamp, kAt59).text ==
         "20270101000000");
-  CHECK(next_version(with_versions({"20261124093000"}), "timestamp", kAt59).text ==
+  CHECK(next_version(with_versions({"20261124093000"}), VersionFormat::kTimestamp, kAt59).text ==
         "20261124093059");
 }
 
 TEST_CASE("a project numbered sequentially continues sequentially") {
-  CHECK(next_version(with_versions({"0001", "0007"}), "", kAt59).text == "0008");
-  CHECK(next_version(with_versions({"0009"}), "", kAt59).text == "0010");
-  CHECK(next_version(with_versions({"9999"}), "", kAt59).text == "10000");
-  CHECK(next_version(with_versions({"3"}), "", kAt59).text == "4");
-  CHECK(next_version(with_versions({}), "sequential", kAt59).text == "0001");
+  CHECK(next_version(with_versions({"0001", "0007"}), VersionFormat::kAsFiles, kAt59).text ==
+        "0008");
+  CHECK(next_version(with_versions({"0009"}), VersionFormat::kAsFiles, kAt59).text == "0010");
+  CHECK(next_version(with_versions({"9999"}), VersionFormat::kAsFiles, kAt59).text == "10000");
+  CHECK(next_version(with_versions({"3"}), VersionFormat::kAsFiles, kAt59).text == "4");
+  CHECK(next_version(with_versions({}), VersionFormat::kSequential, kAt59).text == "0001");
   // An explicit format wins over what the files look like.
-  CHECK(next_version(with_versions({"0007"}), "timestamp", kAt59).text == "20261124093059");
-  CHECK(next_version(with_versions({"20261124093000"}), "sequential", kAt59).text ==
+  CHECK(next_version(with_versions({"0007"}), VersionFormat::kTimestamp, kAt59).text ==
+        "20261124093059");
+  CHECK(next_version(with_versions({"20261124093000"}), VersionFormat::kSequential, kAt59).text ==
         "20261124093001");
 }
 

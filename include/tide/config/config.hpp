@@ -8,10 +8,29 @@
 #include <string>
 #include <vector>
 
+#include "tide/migration/migration_template.hpp"  // VersionFormat
 #include "tide/util/duration.hpp"
+#include "tide/util/enum_names.hpp"
 #include "tide/util/identifier.hpp"  // QualifiedName, parse_table_name (used with the config)
 
 namespace tide {
+
+// How tide signs in to an environment's database (`auth:`). Each closed set's table lists
+// its names in the order messages show them.
+enum class Auth { kPassword, kIam };
+inline constexpr util::EnumName<Auth> kAuthNames[] = {{"iam", Auth::kIam},
+                                                      {"password", Auth::kPassword}};
+constexpr std::string_view to_string(Auth a) {
+  return util::enum_name(kAuthNames, a);
+}
+
+// What `up` does with lint findings in pending migrations (`lint:`).
+enum class LintMode { kError, kWarn, kOff };
+inline constexpr util::EnumName<LintMode> kLintModeNames[] = {
+    {"error", LintMode::kError}, {"off", LintMode::kOff}, {"warn", LintMode::kWarn}};
+constexpr std::string_view to_string(LintMode m) {
+  return util::enum_name(kLintModeNames, m);
+}
 
 // One setting as written in tide.yaml, before ${VAR} expansion.
 struct Setting {
@@ -29,7 +48,7 @@ struct Environment {
   std::string database;
   std::string user;
   std::string password;
-  std::string auth = "password";  // password | iam
+  Auth auth = Auth::kPassword;
   std::string region;
   std::string role_arn;
   std::string aws_profile;
@@ -54,8 +73,8 @@ struct Config {
   int backfill_workers = 1;      // keyed backfills without workers: on their marker
   Millis max_replica_lag{0};     // 0: backfills do not watch the standbys
   Millis max_throttle{600000};   // the longest total pause for replica lag, then stop
-  std::string version_format;                     // timestamp | sequential | empty: as the files
-  std::string lint = "off";                       // error | warn | off: lint before `up`
+  VersionFormat version_format = VersionFormat::kAsFiles;  // how `tide new` numbers files
+  LintMode lint = LintMode::kOff;                          // lint before `up`
   std::map<std::string, std::string> lint_rules;  // rule name → error | warning | off
   // A connected lint shows findings on tables under both limits as info (docs/lint.md).
   long long lint_small_rows = 10000;
