@@ -188,8 +188,8 @@ void check_preconditions(Target& target, const Plan& plan) {
   std::string list;
   for (const auto& p : problems) list += "\n  " + p;
   throw validation_error(
-      fmt::format("cannot run {}: {} problem{} found before changing anything:{}", plan.command,
-                  problems.size(), problems.size() == 1 ? "" : "s", list));
+      fmt::format("cannot run {}: {} problem{} found before changing anything:{}",
+                  to_string(plan.command), problems.size(), problems.size() == 1 ? "" : "s", list));
 }
 
 int apply_plan(const Context& ctx, Target& target, const Plan& plan, const ApplyFlags& f) {
@@ -223,7 +223,7 @@ int apply_plan(const Context& ctx, Target& target, const Plan& plan, const Apply
                            : render_run_text(plan, report, f.rehearse, ctx.color));
   if (report.interrupted) {
     spdlog::warn("interrupted: progress saved at {}; rerun `tide {}` to resume", report.stopped_at,
-                 plan.command);
+                 to_string(plan.command));
     return 128 + report.interrupted;
   }
   if (report.stopped_by) return static_cast<int>(*report.stopped_by);

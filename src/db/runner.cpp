@@ -139,8 +139,8 @@ RunReport Runner::run(const Plan& plan) {
         }
         r.step = &s;
         r.outcome = StepResult::Outcome::kFailed;
-        r.error =
-            fmt::format("{}; progress is saved: rerun `tide {}` to resume", e.what(), plan.command);
+        r.error = fmt::format("{}; progress is saved: rerun `tide {}` to resume", e.what(),
+                              to_string(plan.command));
         observer_.step_finished(r);
         report.results.push_back(r);
         break;

@@ -156,7 +156,7 @@ std::vector<Problem> check_history(const MigrationSet& files, const std::vector<
 
 Plan plan_up(const MigrationSet& files, const std::vector<Record>& records, const UpOptions& o) {
   Plan plan;
-  plan.command = "up";
+  plan.command = PlanCommand::kUp;
   const RecordIndex index = index_records(records);
   for (const auto& m : files.migrations) {
     if (o.to && *o.to < m.version) break;
@@ -182,7 +182,7 @@ Plan plan_up(const MigrationSet& files, const std::vector<Record>& records, cons
 Plan plan_contract(const MigrationSet& files, const std::vector<Record>& records,
                    const std::optional<Version>& to) {
   Plan plan;
-  plan.command = "contract";
+  plan.command = PlanCommand::kContract;
   std::vector<const Record*> expanded;
   for (const auto& r : records) {
     if (r.state == State::kExpanded && !(to && *to < r.version)) expanded.push_back(&r);
@@ -204,7 +204,7 @@ Plan plan_contract(const MigrationSet& files, const std::vector<Record>& records
 Plan plan_down(const MigrationSet& files, const std::vector<Record>& records,
                const DownOptions& o) {
   Plan plan;
-  plan.command = "down";
+  plan.command = PlanCommand::kDown;
   std::vector<const Record*> done;
   for (const auto& r : records) done.push_back(&r);
   std::sort(done.begin(), done.end(),

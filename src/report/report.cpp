@@ -75,6 +75,19 @@ const char* outcome_name(StepResult::Outcome o) {
   return "?";
 }
 
+// What an empty plan had nothing to do: "nothing to apply".
+const char* verb(PlanCommand c) {
+  switch (c) {
+    case PlanCommand::kUp:
+      return "apply";
+    case PlanCommand::kContract:
+      return "contract";
+    case PlanCommand::kDown:
+      return "revert";
+  }
+  return "?";
+}
+
 nlohmann::json text_or_null(const std::string& s) {
   return s.empty() ? nlohmann::json() : nlohmann::json(s);
 }
@@ -150,8 +163,9 @@ std::string render_progress(const BackfillProgress& p, size_t width) {
 }
 
 std::string render_plan_sql(const Plan& plan, const PlanContext& ctx) {
-  std::string out = fmt::format("-- tide {} --dry-run against {}: {} step{}\n", plan.command,
-                                ctx.target, plan.steps.size(), util::plural_s(plan.steps.size()));
+  std::string out =
+      fmt::format("-- tide {} --dry-run against {}: {} step{}\n", to_string(plan.command),
+                  ctx.target, plan.steps.size(), util::plural_s(plan.steps.size()));
   if (plan.steps.empty()) return out + "-- nothing to do\n";
   for (const Step& s : plan.steps) {
     const Section& sec = *s.section;
@@ -220,7 +234,10 @@ nlohmann::json plan_json(const Plan& plan, const PlanContext& ctx) {
     }
     steps.push_back(step);
   }
-  return {{"command", plan.command}, {"dry_run", true}, {"target", ctx.target}, {"steps", steps}};
+  return {{"command", to_string(plan.command)},
+          {"dry_run", true},
+          {"target", ctx.target},
+          {"steps", steps}};
 }
 
 std::string render_status_text(const std::vector<StatusRow>& rows, bool color) {
@@ -288,10 +305,7 @@ nlohmann::json status_json(const std::vector<StatusRow>& rows) {
 
 std::string render_run_text(const Plan& plan, const RunReport& report, bool rehearse, bool color) {
   if (plan.steps.empty()) {
-    const char* verb = plan.command == "up"     ? "apply"
-                       : plan.command == "down" ? "revert"
-                                                : "contract";
-    return fmt::format("nothing to {}\n", verb);
+    return fmt::format("nothing to {}\n", verb(plan.command));
   }
   std::vector<std::vector<std::string>> table;
   for (const auto& r : report.results) {
@@ -340,7 +354,7 @@ nlohmann::json run_json(const Plan& plan, const RunReport& report, bool rehearse
                                                        : nlohmann::json()},
                      {"error", text_or_null(r.error)}});
   }
-  return {{"command", plan.command},
+  return {{"command", to_string(plan.command)},
           {"rehearse", rehearse},
           {"ok", report.ok()},
           {"planned_steps", plan.steps.size()},

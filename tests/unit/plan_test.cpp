@@ -175,7 +175,7 @@ TEST_CASE_METHOD(Fixture, "after a reconnect, a re-plan drops every step recorde
   const Plan plan = plan_up(files, {}, o);
   REQUIRE(plan.steps.size() == 5);
   Plan rest;
-  rest.command = "up";
+  rest.command = PlanCommand::kUp;
   rest.steps.assign(plan.steps.begin() + 2, plan.steps.end());  // from 0002's backfill on
 
   SECTION("another runner finished everything: nothing is run again") {
@@ -263,4 +263,13 @@ TEST_CASE("timeout_settings: SET LOCAL in a transaction, SET for the session, un
   CHECK(reset_timeouts(plain.expand) == std::vector<std::string>{"RESET lock_timeout"});
   CHECK(reset_timeouts(timed.expand) ==
         std::vector<std::string>{"RESET lock_timeout", "RESET statement_timeout"});
+}
+
+TEST_CASE_METHOD(Fixture, "each plan names its command, and a re-plan keeps it") {
+  CHECK(plan_up(files, {}, {}).command == PlanCommand::kUp);
+  CHECK(plan_contract(files, {}, std::nullopt).command == PlanCommand::kContract);
+  const Plan down = plan_down(files, {record(m(0), State::kApplied)}, {});
+  CHECK(down.command == PlanCommand::kDown);
+  CHECK(replan(down, {record(m(0), State::kApplied)}).command == PlanCommand::kDown);
+  for (const auto& [name, value] : kPlanCommandNames) CHECK(to_string(value) == name);
 }

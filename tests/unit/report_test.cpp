@@ -118,17 +118,19 @@ TEST_CASE_METHOD(RunFixture, "the run report: one row a step, errors below, late
   report.done_elsewhere = 2;
   CHECK_THAT(render_run_text(plan, report, false, false),
              Catch::Contains("2 steps found done after a reconnect"));
-  CHECK(render_run_text(Plan{}, RunReport{}, false, false) == "nothing to contract\n");
+  Plan nothing;
+  nothing.command = PlanCommand::kContract;
+  CHECK(render_run_text(nothing, RunReport{}, false, false) == "nothing to contract\n");
 }
 
 TEST_CASE_METHOD(RunFixture, "an empty plan says what there was nothing to do, per command",
                  "[report]") {
   Plan empty;
-  empty.command = "up";
+  empty.command = PlanCommand::kUp;
   CHECK(render_run_text(empty, RunReport{}, false, false) == "nothing to apply\n");
-  empty.command = "down";
+  empty.command = PlanCommand::kDown;
   CHECK(render_run_text(empty, RunReport{}, false, false) == "nothing to revert\n");
-  empty.command = "contract";
+  empty.command = PlanCommand::kContract;
   CHECK(render_run_text(empty, RunReport{}, false, false) == "nothing to contract\n");
   // The command's name in JSON, the dry-run's header and the run report alike.
   const PlanContext pc{"me@db/app", Millis(5000)};
@@ -143,7 +145,7 @@ TEST_CASE_METHOD(RunFixture, "the dry-run script counts its steps and says when 
   const std::string sql = render_plan_sql(plan, PlanContext{"me@db/app", Millis(5000)});
   CHECK(sql.rfind("-- tide up --dry-run against me@db/app: 2 steps\n", 0) == 0);
   Plan empty;
-  empty.command = "down";
+  empty.command = PlanCommand::kDown;
   CHECK(render_plan_sql(empty, PlanContext{"me@db/app", Millis(5000)}) ==
         "-- tide down --dry-run against me@db/app: 0 steps\n-- nothing to do\n");
 }

@@ -8,6 +8,7 @@
 
 #include "tide/migration/migration.hpp"
 #include "tide/migration/state.hpp"
+#include "tide/util/enum_names.hpp"
 
 namespace tide {
 
@@ -23,8 +24,16 @@ struct Step {
   bool transactional() const { return phase == Phase::kBackfill || section->transactional; }
 };
 
+// The command a plan is for, named as the user types it (--dry-run's header, JSON, messages).
+enum class PlanCommand { kUp, kContract, kDown };
+inline constexpr util::EnumName<PlanCommand> kPlanCommandNames[] = {
+    {"up", PlanCommand::kUp}, {"contract", PlanCommand::kContract}, {"down", PlanCommand::kDown}};
+constexpr std::string_view to_string(PlanCommand c) {
+  return util::enum_name(kPlanCommandNames, c);
+}
+
 struct Plan {
-  std::string command;  // up, contract, down
+  PlanCommand command = PlanCommand::kUp;
   std::vector<Step> steps;
 };
 
