@@ -27,7 +27,7 @@ volatile std::sig_atomic_t g_signal = 0;
 
 extern "C" void on_stop_signal(int sig) {
   g_signal = sig;
-  end_progress_line(true);  // async-signal-safe
+  end_progress_line();  // async-signal-safe
   static const char kMessage[] =
       "tide: stopping after the current step or batch (interrupt again to stop at once)\n";
   ssize_t ignored = write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
@@ -65,7 +65,7 @@ std::function<void(const BackfillProgress&)> progress_printer(bool terminal) {
   return [terminal, last_log](const BackfillProgress& p) {
     if (terminal) {
       show_progress_line(render_progress(p, terminal_width() - 1));
-      if (p.done) end_progress_line(true);
+      if (p.done) end_progress_line();
       return;
     }
     const auto now = std::chrono::steady_clock::now();
@@ -166,6 +166,10 @@ Needs apply_needs(Needs row, const ApplyFlags& f) {
   return row;
 }
 
+OutOfOrder out_of_order(bool allow_flag, const Config& config) {
+  return allow_flag || config.out_of_order ? OutOfOrder::allow : OutOfOrder::refuse;
+}
+
 void require_no_problems(const std::vector<Problem>& problems, const std::string& what) {
   if (problems.empty()) return;
   std::string list;
@@ -217,10 +221,11 @@ int apply_plan(const Context& ctx, Target& target, const Plan& plan, const Apply
     Runner runner(target, settings, &log);
     report = runner.run(plan);
   }
-  end_progress_line(true);
+  end_progress_line();
   log_results(report, ctx.global.log_format == "json");
-  print(f.format == "json" ? run_json(plan, report, f.rehearse).dump(2) + "\n"
-                           : render_run_text(plan, report, f.rehearse, ctx.color));
+  const Rehearsal rehearsal = f.rehearse ? Rehearsal::yes : Rehearsal::no;
+  print(f.format == "json" ? run_json(plan, report, rehearsal).dump(2) + "\n"
+                           : render_run_text(plan, report, rehearsal, ctx.color));
   if (report.interrupted) {
     spdlog::warn("interrupted: progress saved at {}; rerun `tide {}` to resume", report.stopped_at,
                  to_string(plan.command));

@@ -22,6 +22,8 @@ void add_apply_flags(CLI::App* cmd, ApplyFlags& f);
 // The needs of a run with these flags: --dry-run reads only and takes no lock, --rehearse
 // rolls every transactional step back.
 Needs apply_needs(Needs row, const ApplyFlags& f);
+// --allow-out-of-order, else tide.yaml's `out_of_order:`.
+OutOfOrder out_of_order(bool allow_flag, const Config& config);
 // Throws exit 3 listing every problem, when there is one.
 void require_no_problems(const std::vector<Problem>& problems, const std::string& what);
 // Runs or previews the plan and prints the result; returns the exit code.

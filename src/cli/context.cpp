@@ -68,7 +68,7 @@ Context make_context(const GlobalOptions& g, DbAccess database) {
   }
   if (database != DbAccess::kNone && (g.url.empty() || !g.env.empty()))
     ctx.env = select_environment(ctx.config, g.env, vars);
-  ctx.color = wants_color(g, STDOUT_FILENO);
+  ctx.color = util::color_if(wants_color(g, STDOUT_FILENO));
   ctx.progress = smart_terminal(STDERR_FILENO) && !g.quiet && g.log_format != "json";
   return ctx;
 }

@@ -13,6 +13,7 @@
 #include "tide/migration/state.hpp"
 #include "tide/plan/plan.hpp"
 #include "tide/report/report.hpp"
+#include "tide/util/ansi.hpp"
 
 namespace tide::cli {
 
@@ -61,9 +62,9 @@ struct Context {
   const Environment* env = nullptr;
   std::string migrations_dir;
   QualifiedName table;
-  EnvLookup vars;         // the environment, then the .env file (never overriding it)
-  bool color = false;     // stdout is a terminal that wants colour
-  bool progress = false;  // stderr is a terminal: live progress lines
+  EnvLookup vars;                       // the environment, then the .env file (never overriding it)
+  util::Color color = util::Color::no;  // stdout is a terminal that wants colour
+  bool progress = false;                // stderr is a terminal: live progress lines
 
   // All migration files, their problems handled as `how` says (Files::kNone: no files).
   MigrationSet load_files(Files how) const;

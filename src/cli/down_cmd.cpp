@@ -31,7 +31,7 @@ class Down final : public Command {
     const MigrationSet files = run.files();
     Target target = run.open();
     const auto records = target.records();
-    require_no_problems(check_history(files, records, true), "cannot run down");
+    require_no_problems(check_history(files, records, OutOfOrder::allow), "cannot run down");
     return apply_plan(ctx, target, plan_down(files, records, options), f_);
   }
 

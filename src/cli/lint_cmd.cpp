@@ -7,9 +7,9 @@
 
 #include "command.hpp"
 #include "context.hpp"
+#include "tide/db/lint_stats.hpp"
 #include "tide/error.hpp"
 #include "tide/lint/lint.hpp"
-#include "tide/db/lint_stats.hpp"
 
 namespace tide::cli {
 namespace {
@@ -37,7 +37,7 @@ Live read_live(Session& session) {
   return live;
 }
 
-std::string render(const lint::Report& report, const std::string& format, bool color) {
+std::string render(const lint::Report& report, const std::string& format, util::Color color) {
   if (format == "json") return lint::render_json(report);
   if (format == "github") return lint::render_github(report);
   return lint::render_text(report, color);
@@ -123,7 +123,7 @@ void lint_before_up(const Context& ctx, const MigrationSet& files,
   }
   const lint::Report report = lint::lint(files, options);
   if (report.findings.empty() && report.problems.empty()) return;
-  const std::string text = lint::render_text(report, false);
+  const std::string text = lint::render_text(report, util::Color::no);
   if (ctx.config.lint == LintMode::kError && report.has_errors()) {
     throw validation_error("lint found errors in pending migrations (config lint: error):\n" +
                            text +

@@ -106,12 +106,10 @@ void show_progress_line(const std::string& text) {
   shown.store(true);
 }
 
-void end_progress_line(bool keep) {
+void end_progress_line() {
   if (!shown.exchange(false)) return;
   static const char kNewline[] = "\n";
-  static const char kErase[] = "\r\033[K";
-  const ssize_t n = keep ? ::write(STDERR_FILENO, kNewline, sizeof kNewline - 1)
-                         : ::write(STDERR_FILENO, kErase, sizeof kErase - 1);
+  const ssize_t n = ::write(STDERR_FILENO, kNewline, sizeof kNewline - 1);
   (void)n;
 }
 

@@ -15,10 +15,10 @@ void setup_logging(const GlobalOptions& g);
 // (the caller fits it to terminal_width()); a log line written meanwhile clears it first and
 // redraws it after.
 void show_progress_line(const std::string& text);
-// Ends the live line: keep=true leaves its last text on a line of its own, keep=false erases
-// it. Does nothing when no line is shown. Async-signal-safe (write(2) and an atomic only), so
-// a SIGINT/SIGTERM handler may call it before the process says why it stops.
-void end_progress_line(bool keep = true);
+// Ends the live line, leaving its last text on a line of its own. Does nothing when no line is
+// shown. Async-signal-safe (write(2) and an atomic only), so a SIGINT/SIGTERM handler may call
+// it before the process says why it stops.
+void end_progress_line();
 // Columns of the terminal on stderr (TIOCGWINSZ, else $COLUMNS, else 80).
 size_t terminal_width();
 

@@ -22,11 +22,12 @@ class Up final : public Command {
     if (!to_.empty()) options.to = parse_version_arg(to_, "--to");
     const MigrationSet files = run.files();
     options.contract = contract_;
-    options.allow_out_of_order = f_.allow_out_of_order || ctx.config.out_of_order;
     Target target = run.open();
     const auto records = target.records();
     lint_before_up(ctx, files, records, &target.session());
-    require_no_problems(check_history(files, records, options.allow_out_of_order), "cannot run up");
+    require_no_problems(
+        check_history(files, records, out_of_order(f_.allow_out_of_order, ctx.config)),
+        "cannot run up");
     return apply_plan(ctx, target, plan_up(files, records, options), f_);
   }
 

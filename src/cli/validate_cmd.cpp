@@ -36,7 +36,7 @@ class Validate final : public Command {
     if (!offline_) {
       Target target = run.open();
       const auto records = target.records();
-      for (auto& p : check_history(files, records, allow_ || ctx.config.out_of_order))
+      for (auto& p : check_history(files, records, out_of_order(allow_, ctx.config)))
         problems.push_back(p);
     }
     require_no_problems(problems, fmt::format("{} is not valid", ctx.migrations_dir));

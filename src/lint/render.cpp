@@ -60,10 +60,8 @@ std::string escape_property(const std::string& s) {
 
 }  // namespace
 
-std::string render_text(const Report& report, bool color) {
-  auto paint = [&](const char* code, const std::string& s) {
-    return util::paint(code, s, util::color_if(color));
-  };
+std::string render_text(const Report& report, util::Color color) {
+  auto paint = [&](const char* code, const std::string& s) { return util::paint(code, s, color); };
   std::string out;
   for (const Problem& p : report.problems) {
     out += fmt::format("{}: {} {}\n", location(p.file, p.line), paint("1;31", "error"), p.message);

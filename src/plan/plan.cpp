@@ -107,7 +107,7 @@ State state_after_expand(const Migration& m) {
 }
 
 std::vector<Problem> check_history(const MigrationSet& files, const std::vector<Record>& records,
-                                   bool allow_out_of_order) {
+                                   OutOfOrder out_of_order) {
   std::vector<Problem> problems;
   const Record* newest = nullptr;
   for (const auto& r : records) {
@@ -138,7 +138,7 @@ std::vector<Problem> check_history(const MigrationSet& files, const std::vector<
     }
     if (!newest || newest->version < r.version) newest = &r;
   }
-  if (newest && !allow_out_of_order) {
+  if (newest && out_of_order == OutOfOrder::refuse) {
     const RecordIndex index = index_records(records);
     for (const auto& m : files.migrations) {
       if (m.version < newest->version && !find(index, m.version)) {

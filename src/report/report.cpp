@@ -11,8 +11,8 @@ namespace {
 
 using util::visible_width;
 
-std::string paint(const std::string& s, const char* code, bool color) {
-  return util::paint(code, s, util::color_if(color));
+std::string paint(const std::string& s, const char* code, util::Color color) {
+  return util::paint(code, s, color);
 }
 
 // A statement as a script line: its ';' goes on a line of its own when a comment ends it.
@@ -240,7 +240,7 @@ nlohmann::json plan_json(const Plan& plan, const PlanContext& ctx) {
           {"steps", steps}};
 }
 
-std::string render_status_text(const std::vector<StatusRow>& rows, bool color) {
+std::string render_status_text(const std::vector<StatusRow>& rows, util::Color color) {
   if (rows.empty()) return "no migrations\n";
   std::vector<std::vector<std::string>> table{
       {"VERSION", "NAME", "STATE", "KIND", "EXPANDED", "CONTRACTED", "NOTE"}};
@@ -268,7 +268,7 @@ std::string render_status_text(const std::vector<StatusRow>& rows, bool color) {
     table.push_back({r.version.text, r.name, paint(state_name(r.state), code, color),
                      r.missing ? "?" : (r.two_phase ? "two-phase" : "plain"),
                      r.record ? r.record->expanded_at : "", r.record ? r.record->contracted_at : "",
-                     note.empty() ? "" : paint(note, "31", color && alarm)});
+                     note.empty() ? "" : paint(note, "31", alarm ? color : util::Color::no)});
   }
   return render_table(table) +
          fmt::format("\n{} migration{}: {} pending, {} expanded (awaiting contract){}\n",
@@ -303,7 +303,8 @@ nlohmann::json status_json(const std::vector<StatusRow>& rows) {
   return {{"migrations", out}};
 }
 
-std::string render_run_text(const Plan& plan, const RunReport& report, bool rehearse, bool color) {
+std::string render_run_text(const Plan& plan, const RunReport& report, Rehearsal rehearsal,
+                            util::Color color) {
   if (plan.steps.empty()) {
     return fmt::format("nothing to {}\n", verb(plan.command));
   }
@@ -313,7 +314,9 @@ std::string render_run_text(const Plan& plan, const RunReport& report, bool rehe
     const bool done = r.outcome == StepResult::Outcome::kDone;
     const char* code = done ? "32" : (r.outcome == StepResult::Outcome::kFailed ? "31" : "33");
     std::string detail;
-    if (done) detail = rehearse ? "rolled back" : fmt::format("-> {}", state_name(s.state_after));
+    if (done)
+      detail = rehearsal == Rehearsal::yes ? "rolled back"
+                                           : fmt::format("-> {}", state_name(s.state_after));
     if (r.outcome == StepResult::Outcome::kNotRehearsed) {
       detail = "transaction:false: cannot be rolled back";
     }
@@ -338,7 +341,7 @@ std::string render_run_text(const Plan& plan, const RunReport& report, bool rehe
   return out;
 }
 
-nlohmann::json run_json(const Plan& plan, const RunReport& report, bool rehearse) {
+nlohmann::json run_json(const Plan& plan, const RunReport& report, Rehearsal rehearsal) {
   nlohmann::json steps = nlohmann::json::array();
   for (const auto& r : report.results) {
     const Step& s = *r.step;
@@ -350,12 +353,13 @@ nlohmann::json run_json(const Plan& plan, const RunReport& report, bool rehearse
                      {"ms", r.ms},
                      {"attempts", r.attempts},
                      {"rows", r.rows < 0 ? nlohmann::json() : nlohmann::json(r.rows)},
-                     {"state_after", done && !rehearse ? nlohmann::json(state_name(s.state_after))
-                                                       : nlohmann::json()},
+                     {"state_after", done && rehearsal == Rehearsal::no
+                                         ? nlohmann::json(state_name(s.state_after))
+                                         : nlohmann::json()},
                      {"error", text_or_null(r.error)}});
   }
   return {{"command", to_string(plan.command)},
-          {"rehearse", rehearse},
+          {"rehearse", rehearsal == Rehearsal::yes},
           {"ok", report.ok()},
           {"planned_steps", plan.steps.size()},
           {"done_elsewhere", report.done_elsewhere},

@@ -131,7 +131,7 @@ TEST_CASE("a connected lint drops findings on small tables to info and sizes the
   CHECK(r.findings[2].severity == lint::Severity::kError);
   CHECK(r.errors() == 2);
   CHECK(r.infos() == 1);
-  CHECK_THAT(lint::render_text(r, false),
+  CHECK_THAT(lint::render_text(r, util::Color::no),
              Catch::EndsWith("2 errors, 0 warnings in 1 migration (1 finding on small tables, "
                              "shown as info)\n"));
   options.sizes = nullptr;  // offline: as before

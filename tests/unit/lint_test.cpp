@@ -50,7 +50,7 @@ std::string key(const lint::Finding& f) {
 }
 
 std::string describe(const lint::Report& r) {
-  return lint::render_text(r, false);
+  return lint::render_text(r, util::Color::no);
 }
 
 lint::Report lint_text(const std::string& content, const std::string& path = "m/0001_t.sql") {
@@ -193,7 +193,7 @@ TEST_CASE("files the grammar rejects are skipped with a warning naming file and 
   CHECK(r.skipped[0].line == 3);
   CHECK(r.skipped[0].file == (tmp / "0001_broken.sql").string());
   CHECK(r.warnings() >= 1);
-  const std::string text = lint::render_text(r, false);
+  const std::string text = lint::render_text(r, util::Color::no);
   CHECK(text.find("0001_broken.sql:3: warning syntax error") != std::string::npos);
   CHECK(text.find("not parsed by the PostgreSQL 15 grammar: lint skipped for this file") !=
         std::string::npos);
@@ -209,11 +209,11 @@ TEST_CASE("renderers: text, JSON that parses back, well-formed GitHub commands")
       "m,x/0001_a.sql");
   r.problems.push_back(Problem{"m/0002_x.sql", 7, "syntax error at or near \"%\"\nsecond line"});
 
-  const std::string text = lint::render_text(r, false);
+  const std::string text = lint::render_text(r, util::Color::no);
   CHECK(text.find("m,x/0001_a.sql:2: error [drop-in-expand] DROP COLUMN a.x") != std::string::npos);
   CHECK(text.find("    fix: move it to") != std::string::npos);
   CHECK(text.find("2 errors, 0 warnings in 1 migration") != std::string::npos);
-  CHECK(lint::render_text(r, true).find("\x1b[") != std::string::npos);
+  CHECK(lint::render_text(r, util::Color::yes).find("\x1b[") != std::string::npos);
 
   const auto doc = nlohmann::json::parse(lint::render_json(r));
   CHECK(doc["errors"] == 2);

@@ -126,16 +126,16 @@ TEST_CASE_METHOD(Fixture, "history checks: checksums, failed records, out of ord
   changed.checksum = "0000";
   Record failed = record(m(1), State::kFailed);
   failed.error = "boom";
-  const auto problems = check_history(files, {changed, failed}, false);
+  const auto problems = check_history(files, {changed, failed}, OutOfOrder::refuse);
   REQUIRE(problems.size() == 2);
   CHECK_THAT(problems[0].message, Catch::Contains("checksum changed"));
   CHECK_THAT(problems[1].message, Catch::Contains("failed part-way") && Catch::Contains("boom"));
 
   const std::vector<Record> newer{record(m(2), State::kApplied)};
-  const auto out_of_order = check_history(files, newer, false);
+  const auto out_of_order = check_history(files, newer, OutOfOrder::refuse);
   REQUIRE(out_of_order.size() == 2);
   CHECK_THAT(out_of_order[0].message, Catch::Contains("out of order"));
-  CHECK(check_history(files, newer, true).empty());
+  CHECK(check_history(files, newer, OutOfOrder::allow).empty());
 }
 
 TEST_CASE_METHOD(Fixture, "status is files united with records") {

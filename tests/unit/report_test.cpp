@@ -50,7 +50,7 @@ TEST_CASE("the status footer counts failed migrations") {
   row.name = "a";
   row.state = State::kFailed;
   row.record = &failed;
-  const std::string text = render_status_text({row}, false);
+  const std::string text = render_status_text({row}, util::Color::no);
   CHECK(text.find("1 migration: 0 pending, 0 expanded (awaiting contract), 1 failed") !=
         std::string::npos);
 }
@@ -95,47 +95,53 @@ TEST_CASE_METHOD(RunFixture, "the run report: one row a step, errors below, late
   failed.outcome = StepResult::Outcome::kFailed;
   failed.error = "m/0002_b.sql:2: relation \"u\" already exists (SQLSTATE 42P07)";
   report.results.push_back(failed);
-  const std::string text = render_run_text(plan, report, false, false);
+  const std::string text = render_run_text(plan, report, Rehearsal::no, util::Color::no);
   CHECK_THAT(text, Catch::Contains("-> applied after 3 tries"));
   CHECK_THAT(text, Catch::Contains("\nerror: " + failed.error + "\n"));
   CHECK(text.find('\033') == std::string::npos);
-  CHECK(render_run_text(plan, report, false, true).find("\033[31m") != std::string::npos);
-  CHECK_THAT(render_run_text(plan, report, true, false), Catch::Contains("rolled back"));
+  CHECK(render_run_text(plan, report, Rehearsal::no, util::Color::yes).find("\033[31m") !=
+        std::string::npos);
+  CHECK_THAT(render_run_text(plan, report, Rehearsal::yes, util::Color::no),
+             Catch::Contains("rolled back"));
 
-  const auto json = run_json(plan, report, false);
+  const auto json = run_json(plan, report, Rehearsal::no);
   CHECK(json["ok"] == false);
   CHECK(json["planned_steps"] == 2);
   CHECK(json["steps"][0]["state_after"] == "applied");
   CHECK(json["steps"][0]["attempts"] == 3);
   CHECK(json["steps"][0]["rows"].is_null());
   CHECK(json["steps"][1]["error"] == failed.error);
-  CHECK(run_json(plan, report, true)["steps"][0]["state_after"].is_null());
+  CHECK(run_json(plan, report, Rehearsal::yes)["steps"][0]["state_after"].is_null());
 
   report.results.pop_back();
-  CHECK_THAT(render_run_text(plan, report, false, false),
+  CHECK_THAT(render_run_text(plan, report, Rehearsal::no, util::Color::no),
              Catch::Contains("1 later step not run\n"));
   report.results.clear();
   report.done_elsewhere = 2;
-  CHECK_THAT(render_run_text(plan, report, false, false),
+  CHECK_THAT(render_run_text(plan, report, Rehearsal::no, util::Color::no),
              Catch::Contains("2 steps found done after a reconnect"));
   Plan nothing;
   nothing.command = PlanCommand::kContract;
-  CHECK(render_run_text(nothing, RunReport{}, false, false) == "nothing to contract\n");
+  CHECK(render_run_text(nothing, RunReport{}, Rehearsal::no, util::Color::no) ==
+        "nothing to contract\n");
 }
 
 TEST_CASE_METHOD(RunFixture, "an empty plan says what there was nothing to do, per command",
                  "[report]") {
   Plan empty;
   empty.command = PlanCommand::kUp;
-  CHECK(render_run_text(empty, RunReport{}, false, false) == "nothing to apply\n");
+  CHECK(render_run_text(empty, RunReport{}, Rehearsal::no, util::Color::no) ==
+        "nothing to apply\n");
   empty.command = PlanCommand::kDown;
-  CHECK(render_run_text(empty, RunReport{}, false, false) == "nothing to revert\n");
+  CHECK(render_run_text(empty, RunReport{}, Rehearsal::no, util::Color::no) ==
+        "nothing to revert\n");
   empty.command = PlanCommand::kContract;
-  CHECK(render_run_text(empty, RunReport{}, false, false) == "nothing to contract\n");
+  CHECK(render_run_text(empty, RunReport{}, Rehearsal::no, util::Color::no) ==
+        "nothing to contract\n");
   // The command's name in JSON, the dry-run's header and the run report alike.
   const PlanContext pc{"me@db/app", Millis(5000)};
   CHECK(plan_json(plan, pc)["command"] == "up");
-  CHECK(run_json(plan, RunReport{}, false)["command"] == "up");
+  CHECK(run_json(plan, RunReport{}, Rehearsal::no)["command"] == "up");
   CHECK(plan_json(empty, pc)["command"] == "contract");
   CHECK(render_plan_sql(empty, pc).rfind("-- tide contract --dry-run", 0) == 0);
 }
@@ -151,7 +157,7 @@ TEST_CASE_METHOD(RunFixture, "the dry-run script counts its steps and says when 
 }
 
 TEST_CASE("status: text and JSON agree on states and notes", "[report]") {
-  CHECK(render_status_text({}, false) == "no migrations\n");
+  CHECK(render_status_text({}, util::Color::no) == "no migrations\n");
   Record rec;
   rec.version = Version{"0001"};
   rec.state = State::kBackfilling;
@@ -167,11 +173,12 @@ TEST_CASE("status: text and JSON agree on states and notes", "[report]") {
   missing.name = "b";
   missing.state = State::kApplied;
   missing.missing = true;
-  const std::string text = render_status_text({backfilling, missing}, false);
+  const std::string text = render_status_text({backfilling, missing}, util::Color::no);
   CHECK_THAT(text, Catch::Contains("42 rows done"));
   CHECK_THAT(text, Catch::Contains("missing"));
   CHECK_THAT(text, Catch::Contains("2 migrations: 1 pending, 0 expanded (awaiting contract)\n"));
-  CHECK(render_status_text({missing}, true).find("\033[31mmissing\033[0m") != std::string::npos);
+  CHECK(render_status_text({missing}, util::Color::yes).find("\033[31mmissing\033[0m") !=
+        std::string::npos);
   const auto json = status_json({backfilling, missing});
   CHECK(json["migrations"][0]["state"] == "backfilling");
   CHECK(json["migrations"][0]["backfill_rows"] == 42);

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tide/migration/migration.hpp"
+#include "tide/util/ansi.hpp"
 
 namespace tide::lint {
 
@@ -122,7 +123,7 @@ const std::vector<RuleInfo>& rules();
 const RuleInfo* find_rule(const std::string& name);
 
 // Renderers: one place turns a report into text. Each ends with a newline.
-std::string render_text(const Report& report, bool color);
+std::string render_text(const Report& report, util::Color color);
 std::string render_json(const Report& report);
 // GitHub Actions workflow commands (::error file=…,line=…,title=…::…), one per line.
 std::string render_github(const Report& report);

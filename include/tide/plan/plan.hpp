@@ -40,7 +40,6 @@ struct Plan {
 struct UpOptions {
   std::optional<Version> to;
   bool contract = false;
-  bool allow_out_of_order = false;
 };
 struct DownOptions {
   int steps = 1;
@@ -58,8 +57,9 @@ std::vector<std::string> reset_timeouts(const Section& section);
 // Problems that stop up/contract/down and fail validate: changed checksums, failed records,
 // recorded versions without a file (a wrong directory must not look like "nothing to do"),
 // out-of-order pending migrations (unless allowed). `status` shows missing files instead.
+enum class OutOfOrder { refuse, allow };
 std::vector<Problem> check_history(const MigrationSet& files, const std::vector<Record>& records,
-                                   bool allow_out_of_order);
+                                   OutOfOrder out_of_order);
 
 Plan plan_up(const MigrationSet& files, const std::vector<Record>& records, const UpOptions& o);
 Plan plan_contract(const MigrationSet& files, const std::vector<Record>& records,

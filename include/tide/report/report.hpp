@@ -6,8 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "tide/plan/run_result.hpp"
 #include "tide/plan/plan.hpp"
+#include "tide/plan/run_result.hpp"
+#include "tide/util/ansi.hpp"
 
 namespace tide {
 
@@ -28,11 +29,14 @@ struct PlanContext {
 std::string render_plan_sql(const Plan& plan, const PlanContext& ctx);
 nlohmann::json plan_json(const Plan& plan, const PlanContext& ctx);
 
-std::string render_status_text(const std::vector<StatusRow>& rows, bool color);
+std::string render_status_text(const std::vector<StatusRow>& rows, util::Color color);
 nlohmann::json status_json(const std::vector<StatusRow>& rows);
 
-std::string render_run_text(const Plan& plan, const RunReport& report, bool rehearse, bool color);
-nlohmann::json run_json(const Plan& plan, const RunReport& report, bool rehearse);
+// A rehearsal (--rehearse) rolled its steps back: they report "rolled back", no new state.
+enum class Rehearsal { no, yes };
+std::string render_run_text(const Plan& plan, const RunReport& report, Rehearsal rehearsal,
+                            util::Color color);
+nlohmann::json run_json(const Plan& plan, const RunReport& report, Rehearsal rehearsal);
 
 // A backfill's progress as one line of at most `width` columns (0: no limit): the full line
 // when it fits, then shorter forms, then cut with "…" — a live line must never wrap.
