@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <type_traits>
+#include <utility>
 
 #include "tide/config/config.hpp"
 #include "tide/error.hpp"
@@ -232,7 +234,8 @@ TEST_CASE("an empty tide.yaml loads as the defaults (it used to read as unreadab
   CHECK(c.environments.empty());
 }
 
-TEST_CASE("an unknown key's message lists every key the config reads, and each listed key is read") {
+TEST_CASE(
+    "an unknown key's message lists every key the config reads, and each listed key is read") {
   const std::string top = error_of("bogus: 1\n");
   CHECK_THAT(top, Catch::EndsWith(
                       "unknown key 'bogus' (known: migrations, table, default_env, lock_timeout, "
@@ -303,3 +306,14 @@ TEST_CASE("each closed set reads every name of its table, and only those", "[con
   CHECK_THAT(error_of("lint: Error\n"), Catch::Contains("must be one of"));
   CHECK_THAT(error_of("version_format: \"\"\n"), Catch::Contains("must be one of"));
 }
+
+// The environment chosen points into the config: from a temporary config it would dangle.
+namespace {
+constexpr auto selects = [](auto&& config) -> decltype(select_environment(
+                                               std::forward<decltype(config)>(config), "", {})) {
+  return nullptr;
+};
+static_assert(std::is_invocable_v<decltype(selects), Config&>);
+static_assert(std::is_invocable_v<decltype(selects), const Config&>);
+static_assert(!std::is_invocable_v<decltype(selects), Config>, "points into a temporary config");
+}  // namespace

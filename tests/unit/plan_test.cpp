@@ -2,6 +2,9 @@
 // without a database.
 #include <catch2/catch.hpp>
 
+#include <type_traits>
+#include <utility>
+
 #include "tide/error.hpp"
 #include "tide/plan/plan.hpp"
 #include "tide/report/report.hpp"
@@ -145,7 +148,8 @@ TEST_CASE_METHOD(Fixture, "status is files united with records") {
   gone.state = State::kApplied;
   Record changed = record(m(0), State::kApplied);
   changed.checksum = "x";
-  const auto rows = status_rows(files, {changed, gone});
+  const std::vector<Record> records{changed, gone};  // rows point into them
+  const auto rows = status_rows(files, records);
   REQUIRE(rows.size() == 4);
   CHECK(rows[0].changed);
   CHECK(rows[1].state == State::kPending);
@@ -273,3 +277,32 @@ TEST_CASE_METHOD(Fixture, "each plan names its command, and a re-plan keeps it")
   CHECK(replan(down, {record(m(0), State::kApplied)}).command == PlanCommand::kDown);
   for (const auto& [name, value] : kPlanCommandNames) CHECK(to_string(value) == name);
 }
+
+// A plan points into its files (Step::migration, Step::section), a backfill check into its plan
+// (BackfillCheck::step), a status row into the files and the records: made from a temporary,
+// each would dangle at the end of the statement, so those overloads are deleted. Each lambda's
+// return type names the call, so a deleted overload makes it not invocable (no compile error).
+namespace {
+#define FWD(x) std::forward<decltype(x)>(x)
+constexpr auto up = [](auto&& f) -> decltype(plan_up(FWD(f), {}, {})) { return {}; };
+constexpr auto contract = [](auto&& f) -> decltype(plan_contract(FWD(f), {}, {})) { return {}; };
+constexpr auto down = [](auto&& f) -> decltype(plan_down(FWD(f), {}, {})) { return {}; };
+constexpr auto status = [](auto&& f, auto&& r) -> decltype(status_rows(FWD(f), FWD(r))) {
+  return {};
+};
+constexpr auto checks = [](auto&& p) -> decltype(backfill_checks(FWD(p))) { return {}; };
+#undef FWD
+using Files = MigrationSet;
+using Records = std::vector<Record>;
+static_assert(std::is_invocable_v<decltype(up), const Files&>);
+static_assert(!std::is_invocable_v<decltype(up), Files>, "a plan from temporary files");
+static_assert(std::is_invocable_v<decltype(contract), const Files&>);
+static_assert(!std::is_invocable_v<decltype(contract), Files>, "a plan from temporary files");
+static_assert(std::is_invocable_v<decltype(down), const Files&>);
+static_assert(!std::is_invocable_v<decltype(down), Files>, "a plan from temporary files");
+static_assert(std::is_invocable_v<decltype(status), const Files&, const Records&>);
+static_assert(!std::is_invocable_v<decltype(status), Files, const Records&>, "temporary files");
+static_assert(!std::is_invocable_v<decltype(status), const Files&, Records>, "temporary records");
+static_assert(std::is_invocable_v<decltype(checks), const Plan&>);
+static_assert(!std::is_invocable_v<decltype(checks), Plan>, "checks into a temporary plan");
+}  // namespace

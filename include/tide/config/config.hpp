@@ -73,8 +73,9 @@ struct Config {
   int backfill_workers = 1;      // keyed backfills without workers: on their marker
   Millis max_replica_lag{0};     // 0: backfills do not watch the standbys
   Millis max_throttle{600000};   // the longest total pause for replica lag, then stop
-  VersionFormat version_format = VersionFormat::kAsFiles;  // how `tide new` numbers files
-  LintMode lint = LintMode::kOff;                          // lint before `up`
+  // How `tide new` numbers files, and whether `up` lints pending migrations first.
+  VersionFormat version_format = VersionFormat::kAsFiles;
+  LintMode lint = LintMode::kOff;
   std::map<std::string, std::string> lint_rules;  // rule name → error | warning | off
   // A connected lint shows findings on tables under both limits as info (docs/lint.md).
   long long lint_small_rows = 10000;
@@ -102,5 +103,7 @@ const Environment* select_environment(Config& config, const std::string& request
 // The same choice without expanding anything (the environment's name, line, literal values).
 const Environment* select_environment(const Config& config, const std::string& requested,
                                       const EnvLookup& env);
+// The result points into the config: from a temporary one it would dangle.
+const Environment* select_environment(Config&&, const std::string&, const EnvLookup&) = delete;
 
 }  // namespace tide

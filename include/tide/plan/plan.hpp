@@ -61,11 +61,17 @@ enum class OutOfOrder { refuse, allow };
 std::vector<Problem> check_history(const MigrationSet& files, const std::vector<Record>& records,
                                    OutOfOrder out_of_order);
 
+// A plan's steps point into `files` (Step::migration, Step::section): the overloads for
+// temporary files, which would leave them dangling, are deleted.
 Plan plan_up(const MigrationSet& files, const std::vector<Record>& records, const UpOptions& o);
+Plan plan_up(MigrationSet&&, const std::vector<Record>&, const UpOptions&) = delete;
 Plan plan_contract(const MigrationSet& files, const std::vector<Record>& records,
                    const std::optional<Version>& to);
+Plan plan_contract(MigrationSet&&, const std::vector<Record>&,
+                   const std::optional<Version>&) = delete;
 // Throws tide::Error (exit 3) when a migration to revert is contracted, has no down or no file.
 Plan plan_down(const MigrationSet& files, const std::vector<Record>& records, const DownOptions& o);
+Plan plan_down(MigrationSet&&, const std::vector<Record>&, const DownOptions&) = delete;
 
 // After a reconnect: the steps of `remaining` that are still to do according to the records
 // as they are now (another runner may have done some meanwhile), backfills resuming from the
@@ -84,6 +90,7 @@ struct BackfillCheck {
   bool may_change_keys = false;
 };
 std::vector<BackfillCheck> backfill_checks(const Plan& plan);
+std::vector<BackfillCheck> backfill_checks(Plan&&) = delete;  // would point into a temporary
 
 // A migration as `tide status` shows it: files ∪ records.
 struct StatusRow {
@@ -97,5 +104,8 @@ struct StatusRow {
   const Migration* migration = nullptr;
 };
 std::vector<StatusRow> status_rows(const MigrationSet& files, const std::vector<Record>& records);
+// A row points into the files and the records: neither may be a temporary.
+std::vector<StatusRow> status_rows(MigrationSet&&, const std::vector<Record>&) = delete;
+std::vector<StatusRow> status_rows(const MigrationSet&, std::vector<Record>&&) = delete;
 
 }  // namespace tide
