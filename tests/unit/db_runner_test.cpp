@@ -263,3 +263,13 @@ TEST_CASE("a backfill batch that fails on the server fails the step and records 
   CHECK(report.results[1].error.find("scripted failure") != std::string::npos);
   CHECK(f.db->count("UPDATE a SET b = 1") == 1);
 }
+
+// A run's report points into its plan (StepResult::step): a temporary plan would dangle.
+namespace {
+constexpr auto runs = [](Runner& r,
+                         auto&& plan) -> decltype(r.run(std::forward<decltype(plan)>(plan))) {
+  return {};
+};
+static_assert(std::is_invocable_v<decltype(runs), Runner&, const Plan&>);
+static_assert(!std::is_invocable_v<decltype(runs), Runner&, Plan>, "a report into a temporary");
+}  // namespace

@@ -76,6 +76,7 @@ class Runner {
   // Runs the steps in order and stops at the first failure or interruption. After a lost
   // connection it reconnects (lock taken again), re-reads the records and re-plans the rest.
   RunReport run(const Plan& plan);
+  RunReport run(Plan&&) = delete;  // the report's steps point into the plan
 
  private:
   StepResult run_step(const Step& s);
