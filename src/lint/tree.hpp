@@ -19,11 +19,14 @@ std::optional<Json> parse_statement(const std::string& sql);
 // A field of a node body, or an empty object when the field (or the body) is missing, so
 // lookups chain without checks and without copying subtrees.
 const Json& field(const Json& body, const char* key);
+const Json& field(Json&&, const char*) = delete;  // would point into a temporary
 
 // The single key of a node object ("AlterTableStmt"), or "" for anything else.
 const std::string& node_type(const Json& node);
+const std::string& node_type(Json&&) = delete;
 // The body of a node of the given type, or nullptr when `node` is not of that type.
 const Json* node_body(const Json& node, const char* type);
+const Json* node_body(Json&&, const char*) = delete;
 
 // {"String":{"sval":"x"}} → "x"; "" for anything else.
 std::string string_value(const Json& node);
