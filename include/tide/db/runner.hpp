@@ -56,6 +56,9 @@ class RunObserver {
   virtual void resuming(const Step&, long long /*rows*/,
                         const std::optional<std::string>& /*after_key*/, bool /*ranges_above*/) {}
   virtual void progress(const BackfillProgress&) {}
+  // The replica-lag throttle holds a backfill back: `note` says which standby lags and how long
+  // it has paused (at most every 10 s), and, once `released`, how long the pause lasted.
+  virtual void throttled(const Step&, const std::string& /*note*/, bool /*released*/) {}
   // A parallel backfill's worker lost its connection and reconnects. Called on the worker's
   // thread (the only method that is).
   virtual void worker_reconnecting(const Step&, const std::string& /*why*/) {}
