@@ -70,6 +70,9 @@ class RunObserver {
 // Target::reconnect() and re-plans the rest from the records.
 struct ConnectionLost : std::runtime_error {
   using std::runtime_error::runtime_error;
+  // A transaction:false step whose statements all ran when the connection broke while its
+  // success was being recorded: recorded after the reconnect (unless that COMMIT went through).
+  std::optional<StepResult> ran;
 };
 
 class Runner {
@@ -103,6 +106,9 @@ class Runner {
   // ran), or rethrown by fail() as what Runner::run handles (ConnectionLost, a moved session).
   StepResult backfill_failed(const BackfillRun& run, const Statement* current);
   void record_success(const Step& s, long long ms);
+  // After a reconnect: records the success of `ran` (a transaction:false step) when its record
+  // still holds the `failed` mark it was given before its statements ran; the records after.
+  std::vector<Record> record_after_reconnect(const StepResult& ran, std::vector<Record> records);
   void with_retries(const Step& s, int& attempts, const std::function<void()>& fn);
   // Runs body in a transaction that commits; when rehearsing, in a savepoint of the one
   // rehearsal transaction instead, so later steps see earlier ones and nothing persists.
