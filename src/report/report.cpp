@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "tide/util/ansi.hpp"
+#include "tide/util/enum_names.hpp"
 #include "tide/util/text.hpp"
 
 namespace tide {
@@ -76,17 +77,9 @@ const char* outcome_name(StepResult::Outcome o) {
 }
 
 // What an empty plan had nothing to do: "nothing to apply".
-const char* verb(PlanCommand c) {
-  switch (c) {
-    case PlanCommand::kUp:
-      return "apply";
-    case PlanCommand::kContract:
-      return "contract";
-    case PlanCommand::kDown:
-      return "revert";
-  }
-  return "?";
-}
+constexpr util::EnumName<PlanCommand> kVerbs[] = {{"apply", PlanCommand::kUp},
+                                                  {"contract", PlanCommand::kContract},
+                                                  {"revert", PlanCommand::kDown}};
 
 nlohmann::json text_or_null(const std::string& s) {
   return s.empty() ? nlohmann::json() : nlohmann::json(s);
@@ -306,7 +299,7 @@ nlohmann::json status_json(const std::vector<StatusRow>& rows) {
 std::string render_run_text(const Plan& plan, const RunReport& report, Rehearsal rehearsal,
                             util::Color color) {
   if (plan.steps.empty()) {
-    return fmt::format("nothing to {}\n", verb(plan.command));
+    return fmt::format("nothing to {}\n", util::enum_name(kVerbs, plan.command));
   }
   std::vector<std::vector<std::string>> table;
   for (const auto& r : report.results) {

@@ -5,9 +5,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <type_traits>
-#include <utility>
 
+#include "temporaries.hpp"
 #include "tide/config/config.hpp"
 #include "tide/error.hpp"
 
@@ -309,11 +308,7 @@ TEST_CASE("each closed set reads every name of its table, and only those", "[con
 
 // The environment chosen points into the config: from a temporary config it would dangle.
 namespace {
-constexpr auto selects = [](auto&& config) -> decltype(select_environment(
-                                               std::forward<decltype(config)>(config), "", {})) {
-  return nullptr;
-};
-static_assert(std::is_invocable_v<decltype(selects), Config&>);
-static_assert(std::is_invocable_v<decltype(selects), const Config&>);
-static_assert(!std::is_invocable_v<decltype(selects), Config>, "points into a temporary config");
+constexpr auto selects = TIDE_CALL(select_environment(ARG, "", {}));
+static_assert(test::refuses_temporary<decltype(selects), Config>);
+static_assert(std::is_invocable_v<decltype(selects), Config&>);  // the expanding overload
 }  // namespace

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "runner_fixture.hpp"
+#include "temporaries.hpp"
 #include "tide/db/runner.hpp"
 #include "tide/db/target.hpp"
 #include "tide/error.hpp"
@@ -311,10 +312,7 @@ TEST_CASE("a backfill batch that fails on the server fails the step and records 
 
 // A run's report points into its plan (StepResult::step): a temporary plan would dangle.
 namespace {
-constexpr auto runs = [](Runner& r,
-                         auto&& plan) -> decltype(r.run(std::forward<decltype(plan)>(plan))) {
-  return {};
-};
-static_assert(std::is_invocable_v<decltype(runs), Runner&, const Plan&>);
-static_assert(!std::is_invocable_v<decltype(runs), Runner&, Plan>, "a report into a temporary");
+Runner* const kNoRunner = nullptr;
+constexpr auto runs = TIDE_CALL(kNoRunner->run(ARG));
+static_assert(test::refuses_temporary<decltype(runs), Plan>);
 }  // namespace

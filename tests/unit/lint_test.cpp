@@ -8,10 +8,9 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-#include <type_traits>
-#include <utility>
 
 #include "lint/tree.hpp"
+#include "temporaries.hpp"
 #include "tide/error.hpp"
 #include "tide/lint/lint.hpp"
 
@@ -253,24 +252,11 @@ TEST_CASE("every rule is documented in docs/lint.md") {
 
 // field, node_type and node_body return a reference or pointer into the node they are given:
 // from a temporary (say *parse_statement(sql)) it would dangle, so those overloads are deleted.
-// Each lambda's return type names the call: a deleted overload makes it not invocable.
 namespace {
-using lint::Json;
-#define FWD(x) std::forward<decltype(x)>(x)
-constexpr auto field_of = [](auto&& n) -> decltype(lint::field(FWD(n), "")) {
-  return lint::field(FWD(n), "");
-};
-constexpr auto type_of = [](auto&& n) -> decltype(lint::node_type(FWD(n))) {
-  return lint::node_type(FWD(n));
-};
-constexpr auto body_of = [](auto&& n) -> decltype(lint::node_body(FWD(n), "")) {
-  return lint::node_body(FWD(n), "");
-};
-#undef FWD
-static_assert(std::is_invocable_v<decltype(field_of), const Json&>);
-static_assert(!std::is_invocable_v<decltype(field_of), Json>, "a field of a temporary");
-static_assert(std::is_invocable_v<decltype(type_of), const Json&>);
-static_assert(!std::is_invocable_v<decltype(type_of), Json>, "the type of a temporary");
-static_assert(std::is_invocable_v<decltype(body_of), const Json&>);
-static_assert(!std::is_invocable_v<decltype(body_of), Json>, "the body of a temporary");
+constexpr auto field_of = TIDE_CALL(lint::field(ARG, ""));
+constexpr auto type_of = TIDE_CALL(lint::node_type(ARG));
+constexpr auto body_of = TIDE_CALL(lint::node_body(ARG, ""));
+static_assert(test::refuses_temporary<decltype(field_of), lint::Json>);
+static_assert(test::refuses_temporary<decltype(type_of), lint::Json>);
+static_assert(test::refuses_temporary<decltype(body_of), lint::Json>);
 }  // namespace

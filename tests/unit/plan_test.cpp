@@ -2,9 +2,7 @@
 // without a database.
 #include <catch2/catch.hpp>
 
-#include <type_traits>
-#include <utility>
-
+#include "temporaries.hpp"
 #include "tide/error.hpp"
 #include "tide/plan/plan.hpp"
 #include "tide/report/report.hpp"
@@ -280,29 +278,20 @@ TEST_CASE_METHOD(Fixture, "each plan names its command, and a re-plan keeps it")
 
 // A plan points into its files (Step::migration, Step::section), a backfill check into its plan
 // (BackfillCheck::step), a status row into the files and the records: made from a temporary,
-// each would dangle at the end of the statement, so those overloads are deleted. Each lambda's
-// return type names the call, so a deleted overload makes it not invocable (no compile error).
+// each would dangle at the end of the statement, so those overloads are deleted.
 namespace {
-#define FWD(x) std::forward<decltype(x)>(x)
-constexpr auto up = [](auto&& f) -> decltype(plan_up(FWD(f), {}, {})) { return {}; };
-constexpr auto contract = [](auto&& f) -> decltype(plan_contract(FWD(f), {}, {})) { return {}; };
-constexpr auto down = [](auto&& f) -> decltype(plan_down(FWD(f), {}, {})) { return {}; };
-constexpr auto status = [](auto&& f, auto&& r) -> decltype(status_rows(FWD(f), FWD(r))) {
-  return {};
-};
-constexpr auto checks = [](auto&& p) -> decltype(backfill_checks(FWD(p))) { return {}; };
-#undef FWD
-using Files = MigrationSet;
-using Records = std::vector<Record>;
-static_assert(std::is_invocable_v<decltype(up), const Files&>);
-static_assert(!std::is_invocable_v<decltype(up), Files>, "a plan from temporary files");
-static_assert(std::is_invocable_v<decltype(contract), const Files&>);
-static_assert(!std::is_invocable_v<decltype(contract), Files>, "a plan from temporary files");
-static_assert(std::is_invocable_v<decltype(down), const Files&>);
-static_assert(!std::is_invocable_v<decltype(down), Files>, "a plan from temporary files");
-static_assert(std::is_invocable_v<decltype(status), const Files&, const Records&>);
-static_assert(!std::is_invocable_v<decltype(status), Files, const Records&>, "temporary files");
-static_assert(!std::is_invocable_v<decltype(status), const Files&, Records>, "temporary records");
-static_assert(std::is_invocable_v<decltype(checks), const Plan&>);
-static_assert(!std::is_invocable_v<decltype(checks), Plan>, "checks into a temporary plan");
+const MigrationSet kNoFiles;
+const std::vector<Record> kNoRecords;
+constexpr auto up = TIDE_CALL(plan_up(ARG, {}, {}));
+constexpr auto contract = TIDE_CALL(plan_contract(ARG, {}, {}));
+constexpr auto down = TIDE_CALL(plan_down(ARG, {}, {}));
+constexpr auto status_of_files = TIDE_CALL(status_rows(ARG, kNoRecords));
+constexpr auto status_of_records = TIDE_CALL(status_rows(kNoFiles, ARG));
+constexpr auto checks = TIDE_CALL(backfill_checks(ARG));
+static_assert(test::refuses_temporary<decltype(up), MigrationSet>);
+static_assert(test::refuses_temporary<decltype(contract), MigrationSet>);
+static_assert(test::refuses_temporary<decltype(down), MigrationSet>);
+static_assert(test::refuses_temporary<decltype(status_of_files), MigrationSet>);
+static_assert(test::refuses_temporary<decltype(status_of_records), std::vector<Record>>);
+static_assert(test::refuses_temporary<decltype(checks), Plan>);
 }  // namespace
