@@ -9,6 +9,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -35,6 +36,7 @@ struct Board {
   std::deque<Range> ranges;  // in walk order; never shrinks while workers run
   std::deque<size_t> queue;  // indexes into ranges, not yet taken
   bool closed = false;       // no more ranges will come
+  bool abandoned = false;    // the walk failed: workers stop, no reconnect, no retry
   std::string failure;       // the first worker's error; stops the walk
   bool failure_is_guard = false;
   long long done_rows = 0;  // rows of the ranges finished by this run
@@ -60,16 +62,22 @@ StepResult Runner::run_parallel(BackfillRun& run) {
   Board board;
   std::vector<std::thread> threads;
   std::vector<std::unique_ptr<Database>> sessions;
-  // Stops and joins the workers on every way out: a worker never outlives its step.
+  // Stops and joins the workers when the walk fails: a worker never outlives its step. A batch
+  // in flight may still commit (with its range row, for the rerun); none starts again.
   auto stop_workers = [&] {
     {
       std::lock_guard<std::mutex> lock(board.mu);
       board.closed = true;
+      board.abandoned = true;
       board.queue.clear();
     }
     board.changed.notify_all();
     for (auto& t : threads) t.join();
     threads.clear();
+  };
+  auto abandoned = [&] {
+    std::lock_guard<std::mutex> lock(board.mu);
+    return board.abandoned;
   };
   size_t absorbed = 0;  // ranges[0, absorbed) are below the low-water mark
   auto last_absorb = Clock::now();
@@ -113,6 +121,12 @@ StepResult Runner::run_parallel(BackfillRun& run) {
     const int holder = backend_pid(db_);
     const std::vector<std::string> sets =
         timeout_settings(sec, settings_.lock_timeout, SettingScope::kTransaction);
+    // Declared after everything the workers use: when the walk throws, this joins them before
+    // any of it goes out of scope (a worker reconnecting then would read a dead stack frame).
+    struct JoinOnExit {
+      std::function<void()> stop;
+      ~JoinOnExit() { stop(); }
+    } join_on_exit{stop_workers};
     for (int i = 0; i < run.workers; ++i) sessions.push_back(db_.open_another());
     for (auto& session : sessions) {
       threads.emplace_back([&, worker = session.get()] {
@@ -136,6 +150,7 @@ StepResult Runner::run_parallel(BackfillRun& run) {
             for (int reconnects = 0;; ++reconnects) {
               try {
                 with_retries(s, attempts, [&] {
+                  if (abandoned()) throw Error(ExitCode::kFailed, "the backfill walk failed");
                   changed = 0;
                   Transaction tx(*worker);
                   worker->exec(
@@ -152,6 +167,7 @@ StepResult Runner::run_parallel(BackfillRun& run) {
                 });
                 break;
               } catch (const std::exception& e) {
+                if (abandoned()) return;  // the walk's error is the step's; this batch rolled back
                 const bool guard = std::string(e.what()).find(kWorkerGuard) != std::string::npos;
                 const auto* db_error = dynamic_cast<const DatabaseError*>(&e);
                 const bool reconnectable = db_error && db_error->reconnectable();
@@ -176,6 +192,7 @@ StepResult Runner::run_parallel(BackfillRun& run) {
                 // committed as the connection dropped (an in-doubt COMMIT).
                 const auto deadline = Clock::now() + settings_.reconnect_timeout;
                 for (int wait_ms = 200;; wait_ms = std::min(wait_ms * 2, 5000)) {
+                  if (abandoned()) return;
                   try {
                     worker->reconnect();
                     pid = backend_pid(*worker);
@@ -307,8 +324,7 @@ StepResult Runner::run_parallel(BackfillRun& run) {
     tx.commit();
     return finished(run, r);
   } catch (const std::exception&) {
-    stop_workers();
-    return backfill_failed(run, current);
+    return backfill_failed(run, current);  // the workers were joined on the way out
   }
 }
 

@@ -3,76 +3,16 @@
 // it left.
 #include <catch2/catch.hpp>
 
-#include "fake_database.hpp"
+#include "runner_fixture.hpp"
 #include "tide/db/runner.hpp"
 #include "tide/db/target.hpp"
 #include "tide/error.hpp"
 
 using namespace tide;
 using tide::test::FakeDatabase;
-
-namespace {
-
-Migration make(const std::string& version, const std::string& body) {
-  std::vector<Problem> problems;
-  Migration m = parse_migration("migrations/" + version + "_m" + version + ".sql", body, problems);
-  REQUIRE(problems.empty());
-  return m;
-}
-
-std::string plain(const std::string& table) {
-  return "-- migrate:up\nCREATE TABLE " + table + " (id int);\n-- migrate:down\nDROP TABLE " +
-         table + ";\n";
-}
-
-// Records what the runner reports along the way.
-struct Observed : RunObserver {
-  std::vector<std::string> events;
-  std::vector<Millis> pauses;
-  void retrying(const Step& s, int attempt, int tries, Millis pause,
-                const std::string& sqlstate) override {
-    events.push_back(s.migration->version.text + " retry " + std::to_string(attempt) + "/" +
-                     std::to_string(tries) + " " + sqlstate);
-    pauses.push_back(pause);
-  }
-  void reconnecting(const std::string& where, const std::string&) override {
-    events.push_back("reconnecting at " + where);
-  }
-  void done_elsewhere(size_t steps) override {
-    events.push_back("done elsewhere " + std::to_string(steps));
-  }
-};
-
-// A target on a fake database, the files, and a runner's settings that never sleep.
-struct Fixture {
-  FakeDatabase* db = nullptr;
-  std::unique_ptr<Target> target;
-  MigrationSet files;
-  RunSettings settings;
-  std::vector<Millis> slept;
-  Observed observed;
-
-  explicit Fixture(std::vector<Migration> migrations, TargetMode mode = TargetMode::kMigrate) {
-    auto fake = std::make_unique<FakeDatabase>();
-    db = fake.get();
-    target = std::make_unique<Target>(std::move(fake), QualifiedName{"public", "tide_migrations"},
-                                      mode, TargetOptions{});
-    files.migrations = std::move(migrations);
-    settings.sleep = [this](Millis m) { slept.push_back(m); };
-    db->log.clear();  // only what the run sends
-  }
-  // Plans `up` from the records, then (after `arm`, which scripts failures) runs it.
-  RunReport up(const std::function<void()>& arm = {}) {
-    plan = plan_up(files, target->records(), {});
-    db->log.clear();
-    if (arm) arm();
-    Runner runner(*target, settings, &observed);
-    return runner.run(plan);
-  }
-  Plan plan;
-};
-
-}  // namespace
+using tide::test::Fixture;
+using tide::test::make;
+using tide::test::plain;
 
 TEST_CASE("a lock timeout rolls back and retries the transaction with backoff", "[runner]") {
   Fixture f({make("1", plain("a"))});

@@ -2,11 +2,15 @@
 // every statement, answers the few catalog queries the target, the lock and the history ask,
 // keeps the metadata table in memory (a write counts only once its transaction commits) and
 // raises scripted errors by SQLSTATE: "55P03", "40001", "25006", "08006" (the connection breaks:
-// no SQLSTATE, every call fails until reconnect()), and an in-doubt COMMIT.
+// no SQLSTATE, every call fails until reconnect()), and an in-doubt COMMIT. What it does not
+// know (the table a keyed backfill walks, the ranges its workers record) a Responder answers;
+// the sessions open_another() hands to backfill workers share it.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,7 +31,24 @@ class FakeDatabase : public Database {
   };
   using Table = std::map<std::string, Row>;  // by version
 
+  // Answers statements the fake does not know, from every session (backfill workers run on
+  // threads: it locks its own state). Asked after the scripted failures; nullopt falls through
+  // to the fake's own answers. A DatabaseError it throws is raised as the server's: a
+  // connection error breaks the session until reconnect(), as a scripted "08006" does.
+  struct Responder {
+    virtual ~Responder() = default;
+    virtual std::optional<SqlResult> answer(int pid, const std::string& sql,
+                                            const SqlParams& params) = 0;
+    // The session's transaction ended: committed (COMMIT, also an in-doubt one) or not.
+    virtual void finished(int /*pid*/, bool /*committed*/) {}
+    // open_another() made `session` (a backfill worker): script its failures here.
+    virtual void opened(FakeDatabase& /*session*/) {}
+  };
+
   explicit FakeDatabase(int backend_pid = 100) : pid_(backend_pid) {}
+
+  void respond_with(std::shared_ptr<Responder> responder) { responder_ = std::move(responder); }
+  int pid() const { return pid_; }
 
   // Scripts: the next `times` statements containing `match` fail with `sqlstate`.
   void fail(const std::string& match, const std::string& sqlstate, int times = 1) {
@@ -83,7 +104,10 @@ class FakeDatabase : public Database {
     finish(false);
   }
   std::unique_ptr<Database> open_another() override {
-    return std::make_unique<FakeDatabase>(pid_ + 1000);
+    auto session = std::make_unique<FakeDatabase>(pid_ + ++opened_);
+    session->responder_ = responder_;
+    if (responder_) responder_->opened(*session);
+    return session;
   }
   std::string describe() const override { return "fake@db"; }
 
@@ -104,6 +128,7 @@ class FakeDatabase : public Database {
   Table& view() { return savepoints_.empty() ? (tx_ ? *tx_ : table) : savepoints_.back(); }
 
   void finish(bool commit) {
+    if (responder_) responder_->finished(pid_, commit && tx_ != nullptr);
     if (commit && tx_) {
       table = *tx_;
       history.insert(history.end(), tx_history_.begin(), tx_history_.end());
@@ -125,6 +150,19 @@ class FakeDatabase : public Database {
         throw connection_error("server closed the connection unexpectedly\n");
       }
       throw server_error(f.sqlstate, "ERROR:  scripted failure (" + f.sqlstate + ")\n");
+    }
+    if (responder_) {
+      std::optional<SqlResult> answer;
+      try {
+        answer = responder_->answer(pid_, sql, p);
+      } catch (const DatabaseError& e) {
+        if (e.failure() == DbFailure::kConnection) {
+          connected_ = false;
+          finish(false);
+        }
+        throw;
+      }
+      if (answer) return *answer;
     }
     if (sql == "BEGIN") {
       tx_ = std::make_unique<Table>(table);
@@ -180,6 +218,17 @@ class FakeDatabase : public Database {
       row.error = p[4];
       return {};
     }
+    if (has(sql, "SET backfill_section = $2, backfill_last_key = $3, backfill_rows = $4")) {
+      Row& row = view()[*p[0]];
+      row.backfill_section = std::stoi(*p[1]);
+      row.last_key = p[2];
+      row.rows = std::stoll(*p[3]);
+      return {};
+    }
+    if (has(sql, "SET backfill_last_key = $3")) {  // a parallel backfill's low-water mark
+      view()[*p[0]].last_key = p[2];               // (its rows are the ranges': not kept here)
+      return {};
+    }
     if (has(sql, "_history\"") && has(sql, "INSERT INTO")) {
       tx_history_.push_back(*p[0] + " " + *p[2] + " " + *p[3] + "->" + *p[4]);
       return {};
@@ -199,6 +248,8 @@ class FakeDatabase : public Database {
   }
 
   int pid_;
+  int opened_ = 0;
+  std::shared_ptr<Responder> responder_;
   bool connected_ = true;
   int in_doubt_commits_ = 0;
   std::vector<Failure> failures_;
