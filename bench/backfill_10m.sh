@@ -26,7 +26,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 
 ROWS=${ROWS:-10000000}
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 BATCH=${BATCH:-5000}
 WRITER_SLEEP=${WRITER_SLEEP:-0.02}
 WORKERS=${WORKERS:-1 2 4}
@@ -117,12 +117,13 @@ writer_stats() {
 # the median and p99 of the batches among them.
 # Writes what made the longest one long to $work/tx.detail: its slowest statement, the time
 # between its statements (the client's own time, or a wait for a CPU), and the checkpoints and
-# autovacuum runs the server logged while it ran.
+# autovacuum runs the server logged while it ran (and lock waits, with
+# PG_EXTRA_OPTS='-c fsync=on -c log_lock_waits=on -c deadlock_timeout=50ms').
 longest_tx() {
   tail -c +"$(($1 + 1))" "$log" | DETAIL="$work/tx.detail" python3 -c '
 import os, re, sys, datetime
 line_re = re.compile(r"^(\S+ \S+) \S+ \[(\d+)\] LOG:  duration: ([0-9.]+) ms  (?:statement|execute [^:]*): (.*)")
-event_re = re.compile(r"^(\S+ \S+) \S+ \[\d+\] LOG:  (checkpoint starting|checkpoint complete|automatic (?:vacuum|analyze) of table \S+)")
+event_re = re.compile(r"^(\S+ \S+) \S+ \[\d+\] LOG:  (checkpoint starting|checkpoint complete|automatic (?:vacuum|analyze) of table \S+|process \d+ still waiting for \S+)")
 def ms(stamp):
     return datetime.datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S.%f").timestamp() * 1000
 begin, spans, events = {}, [], []
