@@ -17,6 +17,7 @@
 #   bench/backfill_10m.sh                          10M rows, 3 runs each (~10-15 min on 2 cores)
 #   ROWS=1000000 RUNS=3 BATCH=5000 PG_EXTRA_OPTS='-c fsync=off' bench/backfill_10m.sh
 #   ROWS=1000000 WORKERS=1 BACKFILL_OPTS='max_replica_lag:5s' bench/backfill_10m.sh   (throttle on)
+#   KEEP_LOG=/tmp/server.log …   keeps the server's log (every statement of the runs, with durations)
 #
 # Starts its own server through scripts/pg; PG_EXTRA_OPTS (default '-c fsync=on') comes after
 # scripts/pg's options (which include fsync=off). Needs ~3 GB free in /tmp for 10M rows.
@@ -47,6 +48,7 @@ eval "$(scripts/pg start)"
 writer_pid=
 cleanup() {
   touch "$work/writer.stop"
+  [ -z "${KEEP_LOG:-}" ] || cp "$TIDE_PG_DIR/server.log" "$KEEP_LOG"  # the server log, for a closer look
   scripts/pg stop "$TIDE_PG_DIR"
   rm -rf "$work"
 }
@@ -158,11 +160,18 @@ with open(os.environ["DETAIL"], "w") as out:
         span, start, end, stmts = spans[-1]
         slow = max(stmts)
         during = sorted({name for at, name in events if start - 1000 <= at <= end})
+        # A checkpoint that started earlier and had not completed when the transaction began.
+        started = [at for at, name in events if name == "checkpoint starting" and at < start]
+        completed = [at for at, name in events if name == "checkpoint complete" and at < start]
+        if started and (not completed or max(completed) < max(started)):
+            during.insert(0, f"a checkpoint under way (started {(start - max(started)) / 1000:.1f} s before)")
         server = ", ".join(during) or "no checkpoint or autovacuum"
+        checkpoints = sum(name == "checkpoint starting" for _, name in events)
         inside = sum(d for d, _ in stmts)
         out.write(f"longest tx {span:.0f} ms: {len(stmts)} statements, {inside:.0f} ms in them "
                   f"(slowest {slow[0]:.0f} ms: {slow[1][:50]}), {span - inside:.0f} ms between them; "
-                  f"server within 1 s before and during it: {server}\n")
+                  f"server within 1 s before and during it: {server}; "
+                  f"checkpoints in the run: {checkpoints}\n")
 '
 }
 
