@@ -116,6 +116,9 @@ class RunLog : public RunObserver {
                  s.migration->filename, why);
   }
   void progress(const BackfillProgress& p) override { progress_(p); }
+  void throttled(const Step&, const std::string& note, bool released) override {
+    spdlog::log(released ? spdlog::level::info : spdlog::level::warn, "backfill {}", note);
+  }
   void not_recorded(const Step& s, const std::string& why) override {
     spdlog::error("could not record the failure of {}: {}", s.migration->filename, why);
   }

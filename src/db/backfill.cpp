@@ -100,6 +100,9 @@ std::string Runner::throttle(BackfillRun& run) {
         run.progress.elapsed_s = run.elapsed_s();
         observer_.progress(run.progress);
       },
+      [&](const std::string& note, bool released) {
+        observer_.throttled(*run.step, note, released);
+      },
       settings_.interrupted);
 }
 

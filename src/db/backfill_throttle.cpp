@@ -3,7 +3,6 @@
 #include "tide/db/backfill_throttle.hpp"
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <thread>
@@ -43,6 +42,7 @@ double Throttle::worst_lag(Database& db, std::string& replica) {
 }
 
 std::string Throttle::wait(Database& db, const std::function<void(const std::string&)>& show,
+                           const std::function<void(const std::string&, bool)>& note,
                            const std::function<int()>& interrupted) {
   if (!enabled()) return "";
   using Clock = std::chrono::steady_clock;
@@ -58,8 +58,11 @@ std::string Throttle::wait(Database& db, const std::function<void(const std::str
     const std::string message = throttle_message(lag, max_lag_);
     paused_ = before + std::chrono::duration_cast<Millis>(Clock::now() - began);
     if (Clock::now() - last_log >= std::chrono::seconds(10)) {
-      spdlog::warn("backfill {} (standby {}); paused {} of max_throttle {}", message, replica,
-                   format_duration(paused_), format_duration(max_total_));
+      if (note) {
+        note(fmt::format("{} (standby {}); paused {} of max_throttle {}", message, replica,
+                         format_duration(paused_), format_duration(max_total_)),
+             false);
+      }
       last_log = Clock::now();
     }
     was_paused = true;
@@ -75,9 +78,12 @@ std::string Throttle::wait(Database& db, const std::function<void(const std::str
     std::this_thread::sleep_for(std::min(Millis(250), left));
   }
   if (was_paused) {
-    spdlog::info("backfill throttle released after {} (total paused {})",
-                 format_duration(std::chrono::duration_cast<Millis>(Clock::now() - began)),
-                 format_duration(paused_));
+    if (note) {
+      note(fmt::format("throttle released after {} (total paused {})",
+                       format_duration(std::chrono::duration_cast<Millis>(Clock::now() - began)),
+                       format_duration(paused_)),
+           true);
+    }
     if (show) show("");
   }
   return "";

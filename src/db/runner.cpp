@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 #include <thread>
@@ -18,6 +19,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr int kMaxReconnectsPerStep = 10;
+// The start of the error a transaction:false step is marked `failed` with before it runs.
+constexpr char kInterruptedMark[] = "interrupted during";
+constexpr char kNotRecorded[] =
+    " (every statement of the transaction:false section ran, but its success could not be "
+    "recorded: check the schema, then `tide repair`)";
 
 long long ms_since(Clock::time_point start) {
   return std::chrono::duration_cast<Millis>(Clock::now() - start).count();
@@ -124,12 +130,20 @@ RunReport Runner::run(const Plan& plan) {
         break;
       }
       observer_.reconnecting(where, lost.what());
+      // A step that ran to its end is done; the plan goes on after it.
+      const size_t from = lost.ran ? i + 1 : i;
       Plan rest;
       rest.command = current->command;
-      rest.steps.assign(current->steps.begin() + static_cast<std::ptrdiff_t>(i),
+      rest.steps.assign(current->steps.begin() + static_cast<std::ptrdiff_t>(from),
                         current->steps.end());
       try {
-        report.replans.push_back(replan(rest, target_.reconnect()));
+        std::vector<Record> records = target_.reconnect();
+        if (lost.ran) {
+          records = record_after_reconnect(*lost.ran, std::move(records));
+          observer_.step_finished(*lost.ran);
+          report.results.push_back(*lost.ran);
+        }
+        report.replans.push_back(replan(rest, records));
       } catch (const DatabaseError&) {
         throw;
       } catch (const Error& e) {
@@ -304,8 +318,8 @@ StepResult Runner::run_one_by_one(const Step& s) {
     Transaction tx(db_);
     db_.exec(target_.guard_sql());
     history_.mark_failed(db_, m, s.state_before,
-                         fmt::format("interrupted during {} (transaction:false): check the schema",
-                                     phase_name(s.phase)));
+                         fmt::format("{} {} (transaction:false): check the schema",
+                                     kInterruptedMark, phase_name(s.phase)));
     tx.commit();
   } catch (const DatabaseError& e) {
     if (Target::is_guard_error(e)) throw target_.session_moved();
@@ -347,14 +361,41 @@ StepResult Runner::run_one_by_one(const Step& s) {
     Transaction tx(db_);
     record_success(s, r.ms);
     tx.commit();
+  } catch (const DatabaseError& e) {
+    if (e.reconnectable() && !Target::is_guard_error(e)) {
+      // Every statement ran; only the record of it went with the connection. Runner::run
+      // reconnects and records it (record_after_reconnect), so it is not left `failed`.
+      ConnectionLost lost(statement_error(m, nullptr, e));
+      lost.ran = r;
+      throw lost;
+    }
+    r.outcome = StepResult::Outcome::kFailed;
+    r.error = statement_error(m, nullptr, e) + kNotRecorded;
   } catch (const std::exception& e) {
     // Every statement ran, but the record still says `failed`: the operator checks and repairs.
     r.outcome = StepResult::Outcome::kFailed;
-    r.error = statement_error(m, nullptr, e) +
-              " (every statement of the transaction:false section ran, but its success could not "
-              "be recorded: check the schema, then `tide repair`)";
+    r.error = statement_error(m, nullptr, e) + kNotRecorded;
   }
   return r;
+}
+
+std::vector<Record> Runner::record_after_reconnect(const StepResult& ran,
+                                                   std::vector<Record> records) {
+  const Step& s = *ran.step;
+  const auto it = std::find_if(records.begin(), records.end(), [&](const Record& r) {
+    return r.version.text == s.migration->version.text;
+  });
+  // The mark run_one_by_one committed before the statements ran: still there unless the
+  // success's COMMIT went through as the connection dropped.
+  if (it == records.end() || it->state != State::kFailed ||
+      it->error.rfind(kInterruptedMark, 0) != 0) {
+    return records;
+  }
+  Transaction tx(db_);
+  db_.exec(target_.guard_sql());
+  record_success(s, ran.ms);
+  tx.commit();
+  return target_.records();
 }
 
 }  // namespace tide

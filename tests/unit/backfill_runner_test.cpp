@@ -51,6 +51,10 @@ class Items : public FakeDatabase::Responder {
     if (has(sql, "format_type(atttypid")) return one({"integer"});
     if (has(sql, "reltuples")) return one({std::to_string(n_)});
     if (has(sql, "WITH b AS (")) return bounds(sql, p);
+    if (has(sql, "to_regproc('aurora_replica_status')")) return one({"f"});
+    if (has(sql, "FROM pg_stat_replication")) {
+      return replica_lag_ ? one({"standby1", *replica_lag_}) : SqlResult{};
+    }
     if (has(sql, "UPDATE items")) {
       SqlResult r;
       for (int k = std::stoi(*p[0]); k <= std::stoi(*p[1]); ++k, ++r.affected_rows) {
@@ -127,6 +131,11 @@ class Items : public FakeDatabase::Responder {
     std::lock_guard<std::mutex> lock(mu_);
     return statements_[what];
   }
+  // A streaming standby that lags this many seconds (as text), or none.
+  void standby_lag(std::optional<std::string> seconds) {
+    std::lock_guard<std::mutex> lock(mu_);
+    replica_lag_ = std::move(seconds);
+  }
   size_t recorded_ranges() {
     std::lock_guard<std::mutex> lock(mu_);
     return ranges_.size();
@@ -166,6 +175,7 @@ class Items : public FakeDatabase::Responder {
   std::map<int, Pending> pending_;                   // by session pid
   std::map<std::string, int> statements_;
   std::map<int, FakeDatabase*> sessions_;  // the workers', by pid
+  std::optional<std::string> replica_lag_;
 };
 
 // Runs `script` (on the session's thread) before the n-th batch statement, whichever worker runs
@@ -319,4 +329,43 @@ TEST_CASE("when the walk fails, workers stop before the step's state goes away",
   CHECK(report.results.back().error.find("permission denied for table items") != std::string::npos);
   CHECK(f.items->count("in-doubt check") == 0);  // the broken worker did not reconnect
   for (const std::string& k : f.items->not_once()) CHECK(k.substr(k.find(' ')) == " x0");
+}
+
+TEST_CASE("a lagging standby throttles the walk, through the observer, until max_throttle",
+          "[backfill][runner][throttle]") {
+  Keyed f(95, "max_replica_lag:1s max_throttle:300ms");
+  int batches = 0;
+  f.items->before = [&](int, const std::string& sql) {
+    if (has(sql, "UPDATE items") && ++batches == 2) f.items->standby_lag("7.25");
+  };
+  const RunReport report = f.up();
+
+  REQUIRE(step_failed(report));
+  CHECK(report.results.back().error.find("replica lag stayed over max_replica_lag 1s (standby "
+                                         "standby1: 7.2 s) for max_throttle 300ms") !=
+        std::string::npos);
+  CHECK(f.items->count("batch") == 2);  // the batch after the lag began did not run
+  REQUIRE(!f.observed.events.empty());
+  CHECK(f.observed.events[0] ==
+        "1 throttled: throttled: replica lag 7.2 s > 1 s (standby standby1); paused 0 of "
+        "max_throttle 300ms");
+  CHECK(f.db->table.at("1").last_key == "20");  // progress saved: the rerun resumes after 20
+}
+
+TEST_CASE("the throttle reports its release through the observer", "[backfill][runner][throttle]") {
+  Keyed f(95, "max_replica_lag:1s max_throttle:10s");
+  int batches = 0, lagging_looks = 0;
+  f.items->before = [&](int, const std::string& sql) {
+    if (has(sql, "UPDATE items") && ++batches == 2) f.items->standby_lag("7.25");
+    // The first look after that sees the lag, the second sees the standby caught up.
+    if (has(sql, "FROM pg_stat_replication") && batches == 2 && ++lagging_looks == 2) {
+      f.items->standby_lag(std::nullopt);
+    }
+  };
+  const RunReport report = f.up();
+
+  CHECK(report.ok());
+  CHECK(f.items->not_once().empty());
+  REQUIRE(f.observed.events.size() == 2);
+  CHECK(f.observed.events[1].rfind("1 released: throttle released after ", 0) == 0);
 }

@@ -131,6 +131,51 @@ TEST_CASE("a transaction:false step is marked failed before it runs and stays fa
   CHECK(f.db->history == std::vector<std::string>{"1 expand pending->failed"});
 }
 
+namespace {
+
+std::string concurrently() {
+  return "-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY i ON t (c);\n"
+         "-- migrate:down\nDROP INDEX i;\n";
+}
+
+}  // namespace
+
+TEST_CASE(
+    "a transaction:false step whose success record is lost with the connection is "
+    "recorded after the reconnect, not left failed",
+    "[runner]") {
+  Fixture f({make("1", concurrently()), make("2", plain("b"))});
+  f.db->fail("EXECUTE tide_save_expand", "08006");
+  const RunReport report = f.up();
+
+  CHECK(report.ok());
+  REQUIRE(report.results.size() == 2);
+  CHECK(report.results[0].outcome == StepResult::Outcome::kDone);
+  CHECK(report.done_elsewhere == 0);
+  CHECK(f.db->reconnects == 1);
+  CHECK(f.db->count("CREATE INDEX CONCURRENTLY") == 1);
+  CHECK(f.db->table.at("1").state == "applied");
+  CHECK(f.db->table.at("2").state == "applied");
+  CHECK(f.db->history ==
+        std::vector<std::string>{"1 expand pending->applied", "2 expand pending->applied"});
+  CHECK(f.observed.events == std::vector<std::string>{"reconnecting at 1_m1.sql expand"});
+}
+
+TEST_CASE("a transaction:false step whose success COMMIT is in doubt is recorded once",
+          "[runner]") {
+  Fixture f({make("1", concurrently())});
+  // The mark as failed commits; the success's COMMIT is in doubt.
+  const RunReport report = f.up([&] { f.db->lose_commits(1, 1); });
+
+  CHECK(report.ok());
+  REQUIRE(report.results.size() == 1);
+  CHECK(report.results[0].outcome == StepResult::Outcome::kDone);
+  CHECK(f.db->reconnects == 1);
+  CHECK(f.db->count("CREATE INDEX CONCURRENTLY") == 1);
+  CHECK(f.db->table.at("1").state == "applied");
+  CHECK(f.db->history == std::vector<std::string>{"1 expand pending->applied"});
+}
+
 TEST_CASE("a lost connection reconnects once, takes the lock again and resumes the plan",
           "[runner]") {
   for (const std::string sqlstate : {"08006", "25006"}) {

@@ -54,9 +54,12 @@ class FakeDatabase : public Database {
   void fail(const std::string& match, const std::string& sqlstate, int times = 1) {
     failures_.push_back({match, sqlstate, times});
   }
-  // The next `times` COMMITs go through on the server, but the connection breaks before the
-  // client hears so (an in-doubt COMMIT).
-  void lose_commits(int times = 1) { in_doubt_commits_ = times; }
+  // The next `times` COMMITs (after the first `after` ones) go through on the server, but the
+  // connection breaks before the client hears so (an in-doubt COMMIT).
+  void lose_commits(int times = 1, int after = 0) {
+    in_doubt_commits_ = times;
+    commits_before_in_doubt_ = after;
+  }
 
   std::vector<std::string> log;      // every statement in order; prepared ones as "EXECUTE name"
   Table table;                       // the committed records
@@ -83,7 +86,7 @@ class FakeDatabase : public Database {
   }
   void begin() override { run("BEGIN", {}); }
   void commit() override {
-    if (in_doubt_commits_ > 0 && connected_ && tx_) {
+    if (in_doubt_commits_ > 0 && connected_ && tx_ && commits_before_in_doubt_-- <= 0) {
       --in_doubt_commits_;
       log.push_back("COMMIT");
       finish(true);
@@ -252,6 +255,7 @@ class FakeDatabase : public Database {
   std::shared_ptr<Responder> responder_;
   bool connected_ = true;
   int in_doubt_commits_ = 0;
+  int commits_before_in_doubt_ = 0;
   std::vector<Failure> failures_;
   std::map<std::string, std::string> prepared_;
   std::unique_ptr<Table> tx_;

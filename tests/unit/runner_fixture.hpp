@@ -48,6 +48,11 @@ struct Observed : RunObserver {
     std::lock_guard<std::mutex> lock(mu);
     events.push_back(s.migration->version.text + " worker reconnecting");
   }
+  void throttled(const Step& s, const std::string& note, bool released) override {
+    std::lock_guard<std::mutex> lock(mu);
+    events.push_back(s.migration->version.text + (released ? " released: " : " throttled: ") +
+                     note);
+  }
   void done_elsewhere(size_t steps) override {
     std::lock_guard<std::mutex> lock(mu);
     events.push_back("done elsewhere " + std::to_string(steps));

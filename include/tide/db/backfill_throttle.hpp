@@ -24,9 +24,12 @@ class Throttle {
   bool enabled() const { return max_lag_.count() > 0; }
 
   // Pauses while a replica lags more than the limit; show(message) is called on every look
-  // while paused, and once with "" when the pause ends. Returns "" to go on, or why to stop:
-  // max_throttle used up (progress is the caller's to save), or a signal (`interrupted`).
+  // while paused, and once with "" when the pause ends; note(line, released) at most every
+  // 10 s while paused (which standby, how long so far) and once when released. Returns "" to
+  // go on, or why to stop: max_throttle used up (progress is the caller's to save), or a
+  // signal (`interrupted`).
   std::string wait(Database& db, const std::function<void(const std::string&)>& show,
+                   const std::function<void(const std::string&, bool)>& note,
                    const std::function<int()>& interrupted);
   Millis paused() const { return paused_; }
 

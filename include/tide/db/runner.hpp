@@ -56,6 +56,9 @@ class RunObserver {
   virtual void resuming(const Step&, long long /*rows*/,
                         const std::optional<std::string>& /*after_key*/, bool /*ranges_above*/) {}
   virtual void progress(const BackfillProgress&) {}
+  // The replica-lag throttle holds a backfill back: `note` says which standby lags and how long
+  // it has paused (at most every 10 s), and, once `released`, how long the pause lasted.
+  virtual void throttled(const Step&, const std::string& /*note*/, bool /*released*/) {}
   // A parallel backfill's worker lost its connection and reconnects. Called on the worker's
   // thread (the only method that is).
   virtual void worker_reconnecting(const Step&, const std::string& /*why*/) {}
@@ -67,6 +70,9 @@ class RunObserver {
 // Target::reconnect() and re-plans the rest from the records.
 struct ConnectionLost : std::runtime_error {
   using std::runtime_error::runtime_error;
+  // A transaction:false step whose statements all ran when the connection broke while its
+  // success was being recorded: recorded after the reconnect (unless that COMMIT went through).
+  std::optional<StepResult> ran;
 };
 
 class Runner {
@@ -100,6 +106,9 @@ class Runner {
   // ran), or rethrown by fail() as what Runner::run handles (ConnectionLost, a moved session).
   StepResult backfill_failed(const BackfillRun& run, const Statement* current);
   void record_success(const Step& s, long long ms);
+  // After a reconnect: records the success of `ran` (a transaction:false step) when its record
+  // still holds the `failed` mark it was given before its statements ran; the records after.
+  std::vector<Record> record_after_reconnect(const StepResult& ran, std::vector<Record> records);
   void with_retries(const Step& s, int& attempts, const std::function<void()>& fn);
   // Runs body in a transaction that commits; when rehearsing, in a savepoint of the one
   // rehearsal transaction instead, so later steps see earlier ones and nothing persists.
