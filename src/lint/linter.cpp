@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <future>
 #include <thread>
+#include <utility>
 
 #include "lint/allow.hpp"
 #include "lint/rule.hpp"
@@ -279,10 +281,22 @@ Report lint(const std::vector<Migration>& migrations, const Options& options) {
   std::stable_sort(order.begin(), order.end(),
                    [](const Migration* a, const Migration* b) { return a->version < b->version; });
   Linter linter(options, report);
-  constexpr size_t kChunk = 500;  // bounds the memory held by parse trees
+  // Chunks bound the memory held by parse trees. The next chunk is parsed while the rules walk
+  // this one (a pipeline: the rules run on one thread), and a chunk's trees are freed off it.
+  constexpr size_t kChunk = 500;
+  auto parse_chunk = [&](size_t begin, std::vector<Parsed> done) {
+    return std::async(std::launch::async, [&, begin, done = std::move(done)]() mutable {
+      done.clear();
+      return parse_all(order, begin, std::min(order.size(), begin + kChunk), options);
+    });
+  };
+  std::future<std::vector<Parsed>> next;
+  if (!order.empty()) next = parse_chunk(0, {});
+  std::vector<Parsed> parsed;
   for (size_t begin = 0; begin < order.size(); begin += kChunk) {
+    std::vector<Parsed> done = std::exchange(parsed, next.get());
     const size_t end = std::min(order.size(), begin + kChunk);
-    const std::vector<Parsed> parsed = parse_all(order, begin, end, options);
+    if (end < order.size()) next = parse_chunk(end, std::move(done));
     for (size_t i = begin; i < end; ++i) linter.migration(*order[i], parsed[i - begin]);
   }
   return report;
