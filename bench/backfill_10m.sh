@@ -14,7 +14,7 @@
 # `UPDATE messages SET hits = hits + 1 WHERE id = <random>` every WRITER_SLEEP seconds during the
 # run, its worst and p99 statement latency.
 #
-#   bench/backfill_10m.sh                          10M rows, 3 runs each (~10-15 min on 2 cores)
+#   bench/backfill_10m.sh                          10M rows, 5 runs each of UPDATE, workers 1, 2, 4 (~25-30 min on 2 cores)
 #   ROWS=1000000 RUNS=3 BATCH=5000 PG_EXTRA_OPTS='-c fsync=off' bench/backfill_10m.sh
 #   ROWS=1000000 WORKERS=1 BACKFILL_OPTS='max_replica_lag:5s' bench/backfill_10m.sh   (throttle on)
 #   KEEP_LOG=/tmp/server.log …   keeps the server's log (every statement of the runs, with durations)
