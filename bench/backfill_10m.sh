@@ -14,9 +14,10 @@
 # `UPDATE messages SET hits = hits + 1 WHERE id = <random>` every WRITER_SLEEP seconds during the
 # run, its worst and p99 statement latency.
 #
-#   bench/backfill_10m.sh                          10M rows, 3 runs each (~10-15 min on 2 cores)
+#   bench/backfill_10m.sh                          10M rows, 5 runs each of UPDATE, workers 1, 2, 4 (~25-30 min on 2 cores)
 #   ROWS=1000000 RUNS=3 BATCH=5000 PG_EXTRA_OPTS='-c fsync=off' bench/backfill_10m.sh
 #   ROWS=1000000 WORKERS=1 BACKFILL_OPTS='max_replica_lag:5s' bench/backfill_10m.sh   (throttle on)
+#   KEEP_LOG=/tmp/server.log …   keeps the server's log (every statement of the runs, with durations)
 #
 # Starts its own server through scripts/pg; PG_EXTRA_OPTS (default '-c fsync=on') comes after
 # scripts/pg's options (which include fsync=off). Needs ~3 GB free in /tmp for 10M rows.
@@ -26,13 +27,16 @@ cd "$(dirname "$0")/.."
 root=$PWD
 
 ROWS=${ROWS:-10000000}
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 BATCH=${BATCH:-5000}
 WRITER_SLEEP=${WRITER_SLEEP:-0.02}
 WORKERS=${WORKERS:-1 2 4}
 BACKFILL_OPTS=${BACKFILL_OPTS:-}  # more marker options, e.g. 'max_replica_lag:5s' (the throttle's cost)
 TIDE=${TIDE:-$root/build/tide}
 export PG_EXTRA_OPTS="${PG_EXTRA_OPTS--c fsync=on}"
+# Logging only (no effect on the work): checkpoints and autovacuum runs show in the server log,
+# next to the longest transaction they may have slowed.
+PG_EXTRA_OPTS+=" -c log_checkpoints=on -c log_autovacuum_min_duration=0"
 [ -x "$TIDE" ] || { echo "backfill_10m: $TIDE not built (cmake --build build)" >&2; exit 2; }
 
 need_kb=$((ROWS / 1000 * 300))  # ~300 bytes per row: table twice over, index, WAL
@@ -44,6 +48,7 @@ eval "$(scripts/pg start)"
 writer_pid=
 cleanup() {
   touch "$work/writer.stop"
+  [ -z "${KEEP_LOG:-}" ] || cp "$TIDE_PG_DIR/server.log" "$KEEP_LOG"  # the server log, for a closer look
   scripts/pg stop "$TIDE_PG_DIR"
   rm -rf "$work"
 }
@@ -110,27 +115,63 @@ writer_stats() {
 }
 
 # longest_tx FROM_BYTE → "longest count median p99": the BEGIN→COMMIT spans (ms) of the bench
-# role's transactions in the server log since FROM_BYTE (a statement outside BEGIN counts alone).
+# role's transactions in the server log since FROM_BYTE (a statement outside BEGIN counts alone);
+# the median and p99 of the batches among them.
+# Writes what made the longest one long to $work/tx.detail: its slowest statement, the time
+# between its statements (the client's own time, or a wait for a CPU), and the checkpoints and
+# autovacuum runs the server logged while it ran (and lock waits, with
+# PG_EXTRA_OPTS='-c fsync=on -c log_lock_waits=on -c deadlock_timeout=50ms').
 longest_tx() {
-  tail -c +"$(($1 + 1))" "$log" | python3 -c '
-import re, sys, datetime
+  tail -c +"$(($1 + 1))" "$log" | DETAIL="$work/tx.detail" python3 -c '
+import os, re, sys, datetime
 line_re = re.compile(r"^(\S+ \S+) \S+ \[(\d+)\] LOG:  duration: ([0-9.]+) ms  (?:statement|execute [^:]*): (.*)")
-begin, spans, stmt = {}, [], 0.0
+event_re = re.compile(r"^(\S+ \S+) \S+ \[\d+\] LOG:  (checkpoint starting|checkpoint complete|automatic (?:vacuum|analyze) of table \S+|process \d+ still waiting for \S+)")
+def ms(stamp):
+    return datetime.datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S.%f").timestamp() * 1000
+begin, spans, events = {}, [], []
 for line in sys.stdin:
+    e = event_re.match(line)
+    if e:
+        events.append((ms(e[1]), e[2]))
+        continue
     m = line_re.match(line)
     if not m: continue
-    ts = datetime.datetime.strptime(m[1], "%Y-%m-%d %H:%M:%S.%f").timestamp() * 1000
-    pid, dur, sql = m[2], float(m[3]), m[4].strip().upper()
-    stmt = max(stmt, dur)
-    if sql.startswith("BEGIN"):
-        begin[pid] = ts - dur
-    elif sql.startswith("COMMIT") and pid in begin:
-        spans.append(ts - begin.pop(pid))
-    elif pid not in begin:  # autocommit statement: its own transaction
-        spans.append(dur)
-spans.sort()
+    ts = ms(m[1])
+    pid, dur, sql = m[2], float(m[3]), m[4].strip()
+    word = sql.split(None, 1)[0].upper() if sql else ""
+    if word.startswith("BEGIN"):
+        begin[pid] = [ts - dur, [(dur, sql)]]
+    elif pid in begin:
+        begin[pid][1].append((dur, sql))
+        if word.startswith("COMMIT"):
+            start, stmts = begin.pop(pid)
+            spans.append((ts - start, start, ts, stmts))
+    else:  # autocommit statement: its own transaction
+        spans.append((dur, ts - dur, ts, [(dur, sql)]))
+spans.sort(key=lambda s: s[0])
 n = len(spans)
-print(f"{spans[-1]:.0f} {n} {spans[n // 2]:.0f} {spans[max(0, int(n * 0.99) - 1)]:.0f}" if n else "0 0 0 0")
+# The median and p99 are over the batches (the transactions that ran the backfill UPDATE), not
+# the walk'"'"'s sub-millisecond bounds reads and bookkeeping; the longest is over everything.
+batches = [s[0] for s in spans if any(q.upper().startswith("UPDATE MESSAGES") for _, q in s[3])] or [0]
+b = len(batches)
+print(f"{spans[-1][0]:.0f} {n} {batches[b // 2]:.0f} {batches[max(0, int(b * 0.99) - 1)]:.0f}" if n else "0 0 0 0")
+with open(os.environ["DETAIL"], "w") as out:
+    if n:
+        span, start, end, stmts = spans[-1]
+        slow = max(stmts)
+        during = sorted({name for at, name in events if start - 1000 <= at <= end})
+        # A checkpoint that started earlier and had not completed when the transaction began.
+        started = [at for at, name in events if name == "checkpoint starting" and at < start]
+        completed = [at for at, name in events if name == "checkpoint complete" and at < start]
+        if started and (not completed or max(completed) < max(started)):
+            during.insert(0, f"a checkpoint under way (started {(start - max(started)) / 1000:.1f} s before)")
+        server = ", ".join(during) or "no checkpoint or autovacuum"
+        checkpoints = sum(name == "checkpoint starting" for _, name in events)
+        inside = sum(d for d, _ in stmts)
+        out.write(f"longest tx {span:.0f} ms: {len(stmts)} statements, {inside:.0f} ms in them "
+                  f"(slowest {slow[0]:.0f} ms: {slow[1][:50]}), {span - inside:.0f} ms between them; "
+                  f"server within 1 s before and during it: {server}; "
+                  f"checkpoints in the run: {checkpoints}\n")
 '
 }
 
@@ -167,27 +208,47 @@ echo "writer: one UPDATE of a random row every ${WRITER_SLEEP}s in one session, 
 # Warm-up: one full UPDATE so the table reaches its steady state (live rows + reusable free space).
 psql -X -q -c "$big_update" >/dev/null
 
-declare -A t tx w
+# One line per run in $work/results: side run wall_s longest_tx_ms tx_count tx_p50 tx_p99
+# writer_count writer_max writer_p99 load1 (the 1-minute load average when the run ended).
+: >"$work/results"
 for ((r = 1; r <= RUNS; r++)); do
-  run_one a >"$work/result"
-  read -r at atx atn awn awmax awp99 _ <"$work/result"
-  printf 'run %d (a) UPDATE:        %7.1fs  longest tx %6s ms (%s tx)   writer: %s stmts, max %s ms, p99 %s ms\n' \
-    "$r" "$at" "$atx" "$atn" "$awn" "$awmax" "$awp99"
-  t[a]+="$at " tx[a]+="$atx " w[a]+="$awmax "
-  for n in $WORKERS; do
-    run_one "w$n" >"$work/result"
+  for side in a $(printf 'w%s ' $WORKERS); do
+    run_one "$side" >"$work/result"
     read -r bt btx btn bwn bwmax bwp99 btx50 btx99 <"$work/result"
-    printf 'run %d (b) workers:%-2s  %7.1fs  longest tx %6s ms (%s tx; median %s ms, p99 %s ms)   writer: %s stmts, max %s ms, p99 %s ms\n' \
-      "$r" "$n" "$bt" "$btx" "$btn" "$btx50" "$btx99" "$bwn" "$bwmax" "$bwp99"
-    t[w$n]+="$bt " tx[w$n]+="$btx " w[w$n]+="$bwmax "
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    echo "$side $r $bt $btx $btn $btx50 $btx99 $bwn $bwmax $bwp99 $load" >>"$work/results"
+    if [ "$side" = a ]; then
+      printf 'run %d (a) UPDATE:      %7.1fs  longest tx %6s ms (%s tx)   writer: %s stmts, max %s ms, p99 %s ms   load %s\n' \
+        "$r" "$bt" "$btx" "$btn" "$bwn" "$bwmax" "$bwp99" "$load"
+    else
+      printf 'run %d (b) workers:%-2s  %7.1fs  longest tx %6s ms (%s tx; batch median %s ms, p99 %s ms)   writer: %s stmts, max %s ms, p99 %s ms   load %s\n' \
+        "$r" "${side#w}" "$bt" "$btx" "$btn" "$btx50" "$btx99" "$bwn" "$bwmax" "$bwp99" "$load"
+      printf '      %s\n' "$(cat "$work/tx.detail")"
+    fi
   done
 done
-col() { tr ' ' '\n' | grep -v '^$'; }
-am=$(echo "${t[a]}" | col | median)
-printf 'median wall: (a) UPDATE %.1fs   writer worst (median over runs) %s ms\n' "$am" "$(echo "${w[a]}" | col | median)"
-for n in $WORKERS; do
-  bm=$(echo "${t[w$n]}" | col | median)
-  printf 'median wall: workers:%-2s %.1fs  ratio to UPDATE %.2f (target <= 1.0 for workers:2)  longest batch tx over all runs %s ms (median longest %s ms)  writer worst (median) %s ms\n' \
-    "$n" "$bm" "$(echo "$bm / $am" | bc -l)" "$(echo "${tx[w$n]}" | col | sort -g | tail -n 1)" \
-    "$(echo "${tx[w$n]}" | col | median)" "$(echo "${w[w$n]}" | col | median)"
-done
+# The summary, as a table for bench/README.md: medians over the runs, ratios of the medians to
+# the UPDATE's, and the worst single value over all runs where the bar is about the worst.
+python3 - "$work/results" "$ROWS" "$RUNS" <<'PY'
+import statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    f = line.split()
+    runs.setdefault(f[0], []).append([float(x) for x in f[2:]])
+rows, n = int(sys.argv[2]), sys.argv[3]
+med = lambda side, i: statistics.median(r[i] for r in runs[side])
+top = lambda side, i: max(r[i] for r in runs[side])
+loads = [r[8] for side in runs for r in runs[side]]
+print(f"\n{rows:,} rows, {n} interleaved runs each (medians; worst of all runs in brackets), "
+      f"load average {min(loads):.1f}-{max(loads):.1f}:\n")
+print("| | wall | vs UPDATE | longest tx | batch median / p99 | writer worst | writer p99 |")
+print("|---|---|---|---|---|---|---|")
+base = med("a", 0)
+for side in runs:
+    label = "one UPDATE" if side == "a" else f"workers:{side[1:]}"
+    walls = " / ".join(f"{r[0]:.1f}" for r in runs[side])
+    tx = "—" if side == "a" else f"{med(side, 3):.0f} / {med(side, 4):.0f} ms"
+    print(f"| {label} | {med(side, 0):.1f} s ({walls}) | {med(side, 0) / base:.2f} | "
+          f"{med(side, 1):.0f} ms ({top(side, 1):.0f}) | {tx} | "
+          f"{med(side, 6):.1f} ms ({top(side, 6):.1f}) | {med(side, 7):.1f} ms |")
+PY

@@ -300,6 +300,34 @@ SqlResult Session::exec(const std::string& sql) {
   }
 }
 
+void Session::exec_rows(const std::string& sql, const std::function<void(const RowView&)>& row) {
+  pqxx::result r;
+  try {
+    pqxx::nontransaction n(conn());
+    if (begin_pending_) {
+      begin_pending_ = false;
+      r = n.exec("BEGIN;\n" + sql);
+    } else {
+      r = n.exec(sql);
+    }
+  } catch (const std::exception&) {
+    rethrow_translated();
+  }
+  // Straight from libpq's buffer: no copy of every field into a SqlResult first.
+  RowView view(r.columns());
+  for (const auto& fields : r) {
+    for (size_t c = 0; c < view.size(); ++c) {
+      const pqxx::field f = fields[static_cast<pqxx::row::size_type>(c)];
+      if (f.is_null()) {
+        view[c].reset();
+      } else {
+        view[c].emplace(f.c_str(), f.size());
+      }
+    }
+    row(view);
+  }
+}
+
 SqlResult Session::exec_params(const std::string& sql, const SqlParams& params) {
   flush_begin();
   try {

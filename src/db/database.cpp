@@ -6,6 +6,18 @@
 
 namespace tide {
 
+void Database::exec_rows(const std::string& sql, const std::function<void(const RowView&)>& row) {
+  const SqlResult result = exec(sql);
+  RowView view;
+  for (const auto& fields : result.rows) {
+    view.clear();
+    for (const auto& f : fields) {
+      view.push_back(f ? std::optional<std::string_view>(*f) : std::nullopt);
+    }
+    row(view);
+  }
+}
+
 DbFailure classify_sqlstate(const std::string& sqlstate) {
   if (sqlstate == "55P03") return DbFailure::kLockTimeout;
   if (sqlstate == "25006") return DbFailure::kReadOnly;

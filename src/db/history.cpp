@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <charconv>
+
 #include "tide/db/schema.hpp"
 #include "tide/error.hpp"
 #include "tide/util/identifier.hpp"
@@ -17,6 +19,16 @@ std::string host_name() {
   char buf[256] = {};
   if (gethostname(buf, sizeof buf - 1) != 0) return "";
   return buf;
+}
+
+// An integer column's text (the server prints integers; std::stoll wants a string).
+long long to_int(std::string_view text) {
+  long long v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    throw std::invalid_argument(fmt::format("not an integer: '{}'", text));
+  }
+  return v;
 }
 
 // A boolean parameter as libpqxx sent it.
@@ -64,34 +76,35 @@ std::vector<Record> History::load(Database& db) const {
         "history over with `tide adopt --from TOOL`",
         table_.schema, table_.table));
   }
-  const auto rows = db.exec(fmt::format(
-      "SELECT version, name, checksum, state, backfill_section, backfill_last_key, backfill_rows, "
-      "to_char(expanded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), expand_ms, "
-      "to_char(contracted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), contract_ms, "
-      "failed_from, error, applied_by, client_host, tool_version FROM {}",
-      quoted_));
-  for (const auto& row : rows.rows) {
-    auto text = [&](size_t i) { return row[i].value_or(""); };
-    auto num = [&](size_t i) { return row[i] ? std::stoll(*row[i]) : -1; };
-    Record r;
-    r.version.text = text(0);
-    r.name = text(1);
-    r.checksum = text(2);
-    r.state = parse_state(text(3)).value_or(State::kFailed);
-    r.backfill_section = static_cast<int>(num(4));
-    if (row[5]) r.backfill_last_key = *row[5];
-    r.backfill_rows = num(6);
-    r.expanded_at = text(7);
-    r.expand_ms = num(8);
-    r.contracted_at = text(9);
-    r.contract_ms = num(10);
-    if (row[11]) r.failed_from = parse_state(*row[11]);
-    r.error = text(12);
-    r.applied_by = text(13);
-    r.client_host = text(14);
-    r.tool_version = text(15);
-    records.push_back(std::move(r));
-  }
+  db.exec_rows(
+      fmt::format(
+          "SELECT version, name, checksum, state, backfill_section, backfill_last_key, "
+          "backfill_rows, "
+          "to_char(expanded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), expand_ms, "
+          "to_char(contracted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+          "contract_ms, failed_from, error, applied_by, client_host, tool_version FROM {}",
+          quoted_),
+      [&](const RowView& row) {
+        auto text = [&](size_t i) { return std::string(row[i].value_or(std::string_view())); };
+        auto num = [&](size_t i) { return row[i] ? to_int(*row[i]) : -1; };
+        Record& r = records.emplace_back();
+        r.version.text = text(0);
+        r.name = text(1);
+        r.checksum = text(2);
+        r.state = parse_state(text(3)).value_or(State::kFailed);
+        r.backfill_section = static_cast<int>(num(4));
+        if (row[5]) r.backfill_last_key = text(5);
+        r.backfill_rows = num(6);
+        r.expanded_at = text(7);
+        r.expand_ms = num(8);
+        r.contracted_at = text(9);
+        r.contract_ms = num(10);
+        if (row[11]) r.failed_from = parse_state(text(11));
+        r.error = text(12);
+        r.applied_by = text(13);
+        r.client_host = text(14);
+        r.tool_version = text(15);
+      });
   return records;
 }
 

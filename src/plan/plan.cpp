@@ -277,34 +277,65 @@ Plan replan(const Plan& remaining, const std::vector<Record>& records) {
   return plan;
 }
 
+namespace {
+
+StatusRow file_row(const Migration& m, const Record* r) {
+  StatusRow row;
+  row.version = m.version;
+  row.name = m.name;
+  row.migration = &m;
+  row.two_phase = m.two_phase();
+  if (r) {
+    row.record = r;
+    row.state = r->state;
+    row.changed = r->checksum != m.checksum;
+  }
+  return row;
+}
+
+}  // namespace
+
 std::vector<StatusRow> status_rows(const MigrationSet& files, const std::vector<Record>& records) {
+  // One merge of files and records, both in version order: over 10,000 of each, a map of the
+  // records, a lookup per file and per record and a sort of the rows cost more than reading the
+  // records. Rows come out by version; among equal versions (1 and 01), files in their order
+  // and then the records no file has, in the records' order; a file whose version several
+  // records share matches the last of them.
+  auto by_version = [](const auto* a, const auto* b) { return a->version < b->version; };
+  std::vector<const Migration*> ms;
+  ms.reserve(files.migrations.size());
+  for (const auto& m : files.migrations) ms.push_back(&m);
+  if (!std::is_sorted(ms.begin(), ms.end(), by_version)) {
+    std::stable_sort(ms.begin(), ms.end(), by_version);
+  }
+  std::vector<const Record*> rs;
+  rs.reserve(records.size());
+  for (const auto& r : records) rs.push_back(&r);
+  if (!std::is_sorted(rs.begin(), rs.end(), by_version)) {
+    std::stable_sort(rs.begin(), rs.end(), by_version);
+  }
   std::vector<StatusRow> rows;
-  const RecordIndex index = index_records(records);
-  for (const auto& m : files.migrations) {
-    StatusRow row;
-    row.version = m.version;
-    row.name = m.name;
-    row.migration = &m;
-    row.two_phase = m.two_phase();
-    if (const Record* r = find(index, m.version)) {
-      row.record = r;
-      row.state = r->state;
-      row.changed = r->checksum != m.checksum;
+  rows.reserve(ms.size() + rs.size());
+  size_t i = 0, j = 0;
+  while (i < ms.size() || j < rs.size()) {
+    if (j == rs.size() || (i < ms.size() && ms[i]->version < rs[j]->version)) {
+      rows.push_back(file_row(*ms[i++], nullptr));
+    } else if (i == ms.size() || rs[j]->version < ms[i]->version) {
+      const Record& r = *rs[j++];
+      StatusRow row;
+      row.version = r.version;
+      row.name = r.name;
+      row.state = r.state;
+      row.missing = true;
+      row.record = &r;
+      rows.push_back(row);
+    } else {
+      const Version& v = ms[i]->version;
+      while (j + 1 < rs.size() && rs[j + 1]->version == v) ++j;
+      const Record* r = rs[j++];
+      while (i < ms.size() && ms[i]->version == v) rows.push_back(file_row(*ms[i++], r));
     }
-    rows.push_back(row);
   }
-  for (const auto& r : records) {
-    if (files.find(r.version)) continue;
-    StatusRow row;
-    row.version = r.version;
-    row.name = r.name;
-    row.state = r.state;
-    row.missing = true;
-    row.record = &r;
-    rows.push_back(row);
-  }
-  std::stable_sort(rows.begin(), rows.end(),
-                   [](const StatusRow& a, const StatusRow& b) { return a.version < b.version; });
   return rows;
 }
 

@@ -91,22 +91,32 @@ nlohmann::json ms_or_null(long long v) {
 }  // namespace
 
 std::string render_table(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<size_t> widths;
+  // One pass to measure (each cell's width kept), one to write into a buffer sized up front:
+  // status prints tables of 10,000 rows.
+  std::vector<size_t> widths, cells;
+  size_t bytes = 0;
   for (const auto& row : rows) {
     for (size_t i = 0; i < row.size(); ++i) {
       if (widths.size() <= i) widths.push_back(0);
-      widths[i] = std::max(widths[i], visible_width(row[i]));
+      cells.push_back(visible_width(row[i]));
+      widths[i] = std::max(widths[i], cells.back());
+      bytes += row[i].size();
     }
   }
+  size_t line_width = 1;
+  for (size_t w : widths) line_width += w + 2;
   std::string out;
+  out.reserve(bytes + rows.size() * line_width);
+  size_t cell = 0;
   for (const auto& row : rows) {
-    std::string line;
+    const size_t start = out.size();
     for (size_t i = 0; i < row.size(); ++i) {
-      line += row[i];
-      if (i + 1 < row.size()) line += std::string(widths[i] - visible_width(row[i]) + 2, ' ');
+      out += row[i];
+      const size_t width = cells[cell++];
+      if (i + 1 < row.size()) out.append(widths[i] - width + 2, ' ');
     }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out += line + "\n";
+    while (out.size() > start && out.back() == ' ') out.pop_back();
+    out += '\n';
   }
   return out;
 }

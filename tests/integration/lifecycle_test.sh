@@ -111,6 +111,27 @@ contains "$OUT" "(2500 rows)"
 equals "$(state_of 0001)" applied
 equals "$(q 'SELECT count(*) FROM t WHERE n <> 1')" 0
 
+scenario "backfill batches commit without waiting for the WAL flush, one session and workers alike"
+# Each batch's transaction runs with synchronous_commit = off (the batch and its progress record
+# are lost together or not at all; docs/expand-contract.md).
+psql -X -q -d "$DB" -c "CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t SELECT generate_series(1, 3000)"
+for w in 1 3; do
+  migration "000${w}_sc_$w.sql" <<SQL
+-- migrate:expand
+ALTER TABLE t ADD COLUMN sc_$w text;
+-- migrate:backfill table:t batch_size:500 workers:$w
+UPDATE t SET sc_$w = current_setting('synchronous_commit') WHERE id BETWEEN \$1 AND \$2;
+-- migrate:contract
+SELECT 1;
+-- migrate:down
+ALTER TABLE t DROP COLUMN sc_$w;
+SQL
+done
+expect 0 up
+equals "$(q "SELECT count(*) FROM t WHERE sc_1 = 'off' AND sc_3 = 'off'")" 3000
+equals "$(state_of 0001)" expanded
+equals "$(state_of 0003)" expanded
+
 scenario "kill -9 during a backfill, then a rerun resumes: no row twice, none skipped"
 start_slow_backfill
 kill -9 "$runner"

@@ -44,11 +44,16 @@ TEST_CASE("schema-qualified tables and odd key names are quoted", "[backfill_sql
         "(SELECT k FROM b ORDER BY k DESC LIMIT 1)::text");
 }
 
-TEST_CASE("a batch's prologue: guard, then the SET LOCALs, one round trip", "[backfill_sql]") {
+TEST_CASE("a batch's prologue: guard, an asynchronous commit, the SET LOCALs, one round trip",
+          "[backfill_sql]") {
+  // A batch's COMMIT does not wait for its WAL to reach the disk: the batch and the record of
+  // its progress commit together or are lost together (then the rerun does the batch again),
+  // and the backfill's last, synchronous bookkeeping commit flushes every batch before it.
   CHECK(batch_prologue_sql("SELECT 1", {"SET LOCAL lock_timeout = '5000ms'",
                                         "SET LOCAL statement_timeout = '1000ms'"}) ==
-        "SELECT 1;\nSET LOCAL lock_timeout = '5000ms';\nSET LOCAL statement_timeout = '1000ms'");
-  CHECK(batch_prologue_sql("SELECT 1", {}) == "SELECT 1");
+        "SELECT 1;\nSET LOCAL synchronous_commit = off;\nSET LOCAL lock_timeout = '5000ms';\n"
+        "SET LOCAL statement_timeout = '1000ms'");
+  CHECK(batch_prologue_sql("SELECT 1", {}) == "SELECT 1;\nSET LOCAL synchronous_commit = off");
 }
 
 TEST_CASE("a worker's guard checks its backend and the runner's lock", "[backfill_sql]") {

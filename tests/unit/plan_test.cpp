@@ -295,3 +295,34 @@ static_assert(test::refuses_temporary<decltype(status_of_files), MigrationSet>);
 static_assert(test::refuses_temporary<decltype(status_of_records), std::vector<Record>>);
 static_assert(test::refuses_temporary<decltype(checks), Plan>);
 }  // namespace
+
+TEST_CASE_METHOD(Fixture, "status rows come in version order whatever the records' order") {
+  // Records as the metadata table returns them (no ORDER BY): any order, versions that compare
+  // equal (9 and 0009), records no file has on both sides of the files.
+  Record early;
+  early.version = Version{"0000"};
+  early.name = "early";
+  Record late_a;
+  late_a.version = Version{"9"};
+  late_a.name = "late_a";
+  Record late_b = late_a;
+  late_b.version = Version{"0009"};
+  late_b.name = "late_b";
+  Record third = record(m(2), State::kApplied);
+  Record first_old = record(m(0), State::kExpanded);
+  first_old.version = Version{"1"};  // equal to 0001: the last record of a version wins
+  Record first = record(m(0), State::kApplied);
+  const std::vector<Record> records{late_b, third, first_old, early, first, late_a};
+  const auto rows = status_rows(files, records);
+  std::vector<std::string> seen;
+  for (const auto& r : rows) {
+    seen.push_back(r.version.text + " " + r.name + " " + state_name(r.state) +
+                   (r.missing ? " missing" : "") + (r.record ? "" : " unrecorded"));
+  }
+  CHECK(seen == std::vector<std::string>{"0000 early pending missing", "0001 m0001 applied",
+                                         "0002 m0002 pending unrecorded", "0003 m0003 applied",
+                                         "0009 late_b pending missing",
+                                         "9 late_a pending missing"});
+  CHECK(rows[1].record == &records[4]);
+  CHECK(rows[3].record == &records[1]);
+}

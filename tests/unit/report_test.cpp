@@ -192,3 +192,8 @@ TEST_CASE("render_table aligns columns by what shows, not by escape bytes", "[re
       render_table({{"A", "B"}, {"\033[32mlong cell\033[0m", "x"}, {"größe", "y"}});
   CHECK(table == "A          B\n\033[32mlong cell\033[0m  x\ngröße      y\n");
 }
+
+TEST_CASE("render_table trims each line's trailing spaces, padding and cells alike", "[report]") {
+  CHECK(render_table({{"A", "B", ""}, {"xx", "", ""}, {"y ", " ", "  "}, {"z"}}) ==
+        "A   B\nxx\ny\nz\n");
+}

@@ -20,8 +20,10 @@ struct KeyedWalk {
 // earlier run, which the walk must not enter). One row; both NULL when no key is left.
 std::string bounds_sql(const KeyedWalk& w, bool after, bool below);
 
-// What opens every batch's transaction, in one round trip: the session guard, then the SET
-// LOCALs of the section's timeouts.
+// What opens every batch's transaction, in one round trip: the session guard, an asynchronous
+// commit (SET LOCAL synchronous_commit = off: a batch is durable once a later synchronous
+// commit is, such as the backfill's last bookkeeping), then the SET LOCALs of the section's
+// timeouts.
 std::string batch_prologue_sql(const std::string& guard, const std::vector<std::string>& sets);
 
 // The guard of a parallel worker's transaction: fails (like Target::guard_sql) unless the

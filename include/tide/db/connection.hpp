@@ -57,6 +57,7 @@ class Session : public Database {
   SqlResult exec_params(const std::string& sql, const SqlParams& params) override;
   void prepare(const std::string& name, const std::string& sql) override;
   SqlResult exec_prepared(const std::string& name, const SqlParams& params) override;
+  void exec_rows(const std::string& sql, const std::function<void(const RowView&)>& row) override;
   void begin() override;
   void commit() override;
   void rollback() noexcept override;

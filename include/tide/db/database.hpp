@@ -6,9 +6,11 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tide/error.hpp"
@@ -18,6 +20,9 @@ namespace tide {
 // A bound parameter or a field of a result: its text, or NULL.
 using SqlValue = std::optional<std::string>;
 using SqlParams = std::vector<SqlValue>;
+// A result row as views of its fields' text (nullopt for NULL), valid only during the call that
+// hands it over (Database::exec_rows).
+using RowView = std::vector<std::optional<std::string_view>>;
 
 // A query's rows, as text (booleans are "t"/"f", as the server sends them).
 struct SqlResult {
@@ -54,6 +59,10 @@ class Database {
   // survives reconnect().
   virtual void prepare(const std::string& name, const std::string& sql) = 0;
   virtual SqlResult exec_prepared(const std::string& name, const SqlParams& params) = 0;
+  // One simple query whose rows go to `row` one at a time, as views of the driver's buffer: for
+  // big results (status over 10,000 records), which exec() would copy field by field first.
+  // By default through exec().
+  virtual void exec_rows(const std::string& sql, const std::function<void(const RowView&)>& row);
 
   // Transaction control. commit() throws DatabaseError with DbFailure::kInDoubt when the
   // connection broke during COMMIT (it may or may not have committed: the records tell).
