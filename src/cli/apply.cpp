@@ -199,9 +199,21 @@ void check_preconditions(Target& target, const Plan& plan) {
                   to_string(plan.command), problems.size(), problems.size() == 1 ? "" : "s", list));
 }
 
+Plan plan_run(const Context& ctx, Target& target,
+              const std::function<Plan(const std::vector<Record>&)>& make) {
+  RunLog log(ctx.progress);
+  return plan_with_reconnects(
+      target,
+      [&](const std::vector<Record>& records) {
+        Plan plan = make(records);
+        check_preconditions(target, plan);
+        return plan;
+      },
+      &log);
+}
+
 int apply_plan(const Context& ctx, Target& target, const Plan& plan, const ApplyFlags& f) {
   PlanContext pc{target.describe(), ctx.config.lock_timeout, {}};
-  check_preconditions(target, plan);
   if (f.dry_run) {
     pc.locks = lock_notes(ctx, target.session(), plan);
     print(f.format == "json" ? plan_json(plan, pc).dump(2) + "\n" : render_plan_sql(plan, pc));

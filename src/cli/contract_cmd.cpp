@@ -19,9 +19,11 @@ class Contract final : public Command {
     if (!to_.empty()) until = parse_version_arg(to_, "--to");
     const MigrationSet files = run.files();
     Target target = run.open();
-    const auto records = target.records();
-    require_no_problems(check_history(files, records, OutOfOrder::allow), "cannot run contract");
-    return apply_plan(ctx, target, plan_contract(files, records, until), f_);
+    const Plan plan = plan_run(ctx, target, [&](const std::vector<Record>& records) {
+      require_no_problems(check_history(files, records, OutOfOrder::allow), "cannot run contract");
+      return plan_contract(files, records, until);
+    });
+    return apply_plan(ctx, target, plan, f_);
   }
 
  private:

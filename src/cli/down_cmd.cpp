@@ -30,9 +30,11 @@ class Down final : public Command {
     if (!to_.empty()) options.to = parse_version_arg(to_, "--to");
     const MigrationSet files = run.files();
     Target target = run.open();
-    const auto records = target.records();
-    require_no_problems(check_history(files, records, OutOfOrder::allow), "cannot run down");
-    return apply_plan(ctx, target, plan_down(files, records, options), f_);
+    const Plan plan = plan_run(ctx, target, [&](const std::vector<Record>& records) {
+      require_no_problems(check_history(files, records, OutOfOrder::allow), "cannot run down");
+      return plan_down(files, records, options);
+    });
+    return apply_plan(ctx, target, plan, f_);
   }
 
  private:

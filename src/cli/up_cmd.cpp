@@ -23,12 +23,14 @@ class Up final : public Command {
     const MigrationSet files = run.files();
     options.contract = contract_;
     Target target = run.open();
-    const auto records = target.records();
-    lint_before_up(ctx, files, records, &target.session());
-    require_no_problems(
-        check_history(files, records, out_of_order(f_.allow_out_of_order, ctx.config)),
-        "cannot run up");
-    return apply_plan(ctx, target, plan_up(files, records, options), f_);
+    const Plan plan = plan_run(ctx, target, [&](const std::vector<Record>& records) {
+      lint_before_up(ctx, files, records, &target.session());
+      require_no_problems(
+          check_history(files, records, out_of_order(f_.allow_out_of_order, ctx.config)),
+          "cannot run up");
+      return plan_up(files, records, options);
+    });
+    return apply_plan(ctx, target, plan, f_);
   }
 
  private:

@@ -57,6 +57,20 @@ std::string statement_error(const Migration& m, const Statement* st, const std::
             : fmt::format("{}: {}", m.path, message);
 }
 
+Plan plan_with_reconnects(Target& target,
+                          const std::function<Plan(const std::vector<Record>&)>& make,
+                          RunObserver* observer) {
+  RunObserver& told = observer ? *observer : quiet();
+  for (int lost = 0;; ++lost) {
+    try {
+      return make(lost == 0 ? target.records() : target.reconnect());
+    } catch (const DatabaseError& e) {
+      if (!e.reconnectable() || Target::is_guard_error(e) || lost >= kMaxReconnectsPerStep) throw;
+      told.reconnecting("before the first step", e.what());
+    }
+  }
+}
+
 Runner::Runner(Target& target, RunSettings settings, RunObserver* observer)
     : target_(target),
       db_(target.database()),

@@ -141,4 +141,41 @@ expect 2 up --rehearse
 expect 0 up --dry-run
 psql -X -q -d postgres -c "ALTER DATABASE $DB SET default_transaction_read_only = off"
 
+scenario "a session lost after the lock is taken, before the first step: reconnect, plan again, run"
+migration 0001_a.sql <<'SQL'
+-- migrate:up
+CREATE TABLE a (id int);
+SQL
+expect 0 up
+migration 0002_b.sql <<'SQL'
+-- migrate:up
+CREATE TABLE b (id int);
+SQL
+# Another session holds the metadata table, so tide's read of the records waits after tide has
+# taken the migration lock; then tide's session is terminated while it waits.
+psql -X -q -d "$DB" -c "BEGIN; LOCK TABLE tide_migrations IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(30)" \
+  >/dev/null 2>&1 &
+holder=$!
+for _ in $(seq 100); do
+  [ "$(q "SELECT count(*) FROM pg_locks WHERE relation = 'tide_migrations'::regclass AND mode = 'AccessExclusiveLock' AND granted")" = 1 ] && break
+  sleep 0.05
+done
+"$TIDE_BIN" up >"$WORK/up.out" 2>"$WORK/up.err" &
+up=$!
+waiting="SELECT pid FROM pg_stat_activity WHERE application_name = 'tide' AND wait_event_type = 'Lock' AND query LIKE 'SELECT version, name, checksum, state%'"
+for _ in $(seq 200); do
+  [ -n "$(q "$waiting")" ] && break
+  sleep 0.05
+done
+[ -n "$(q "$waiting")" ] || fail "tide never waited on the records: $(cat "$WORK/up.err")"
+q "SELECT pg_terminate_backend(pid) FROM ($waiting) w" >/dev/null
+q "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%LOCK TABLE tide_migrations%' AND pid <> pg_backend_pid()" >/dev/null
+wait "$holder" 2>/dev/null || true
+rc=0
+wait "$up" || rc=$?
+equals "$rc" 0 "tide up after losing its session before the first step: $(cat "$WORK/up.err")"
+contains "$(cat "$WORK/up.err")" "before the first step"
+equals "$(state_of 0002)" applied
+equals "$(q "SELECT count(*) FROM tide_migrations_history WHERE version = '0002'")" 1
+
 done_suite

@@ -177,6 +177,42 @@ TEST_CASE("a transaction:false step whose success COMMIT is in doubt is recorded
   CHECK(f.db->history == std::vector<std::string>{"1 expand pending->applied"});
 }
 
+TEST_CASE("a connection lost before the first step is reconnected and the plan made again",
+          "[runner]") {
+  Fixture f({make("1", plain("a"))});
+  f.db->log.clear();
+  f.db->fail("SELECT version, name, checksum, state", "08006");  // the records read
+  int made = 0;
+  const Plan plan = plan_with_reconnects(
+      *f.target,
+      [&](const std::vector<Record>& records) {
+        ++made;
+        if (made == 1) throw connection_error("server closed the connection unexpectedly");
+        return plan_up(f.files, records, {});
+      },
+      &f.observed);
+
+  CHECK(plan.steps.size() == 1);
+  CHECK(made == 2);  // after the first reconnect it lost the connection again
+  CHECK(f.db->reconnects == 2);
+  CHECK(f.observed.events == std::vector<std::string>{"reconnecting at before the first step",
+                                                      "reconnecting at before the first step"});
+}
+
+TEST_CASE("an error before the first step that a reconnect cannot help is not retried",
+          "[runner]") {
+  Fixture f({make("1", plain("a"))});
+  int made = 0;
+  CHECK_THROWS_WITH(plan_with_reconnects(*f.target,
+                                         [&](const std::vector<Record>&) -> Plan {
+                                           ++made;
+                                           throw server_error("42501", "ERROR:  denied\n");
+                                         }),
+                    Catch::Contains("denied"));
+  CHECK(made == 1);
+  CHECK(f.db->reconnects == 0);
+}
+
 TEST_CASE("a lost connection reconnects once, takes the lock again and resumes the plan",
           "[runner]") {
   for (const std::string sqlstate : {"08006", "25006"}) {

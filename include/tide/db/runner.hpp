@@ -75,6 +75,14 @@ struct ConnectionLost : std::runtime_error {
   std::optional<StepResult> ran;
 };
 
+// The reads before a run's first step (the records, and whatever `make` reads while it checks
+// and plans: table sizes for lint, the preconditions), with the same answer to a lost connection
+// as a step's: reconnect (taking the lock again) and make the plan again from the records read
+// after it. Errors a new connection cannot help propagate.
+Plan plan_with_reconnects(Target& target,
+                          const std::function<Plan(const std::vector<Record>&)>& make,
+                          RunObserver* observer = nullptr);
+
 class Runner {
  public:
   Runner(Target& target, RunSettings settings, RunObserver* observer = nullptr);
