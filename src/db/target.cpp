@@ -203,6 +203,10 @@ std::vector<Record> Target::reconnect() {
     std::string last_error;
     try {
       db_->reconnect();
+      if (mode_ == TargetMode::kRead) {  // a read (status, --dry-run): no lock, a replica is fine
+        spdlog::info("reconnected to {} (try {})", target, attempt);
+        return records();
+      }
       establish();
       spdlog::info("reconnected to {} (try {}); the migration lock is held again", target, attempt);
       return records();

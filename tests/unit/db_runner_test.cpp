@@ -199,6 +199,19 @@ TEST_CASE("a connection lost before the first step is reconnected and the plan m
                                                       "reconnecting at before the first step"});
 }
 
+TEST_CASE("a read-only target (--dry-run) reconnects without taking the lock", "[runner]") {
+  Fixture f({make("1", plain("a"))}, TargetMode::kRead);
+  f.db->log.clear();
+  f.db->fail("SELECT version, name, checksum, state", "08006");
+  const Plan plan = plan_with_reconnects(
+      *f.target, [&](const std::vector<Record>& records) { return plan_up(f.files, records, {}); });
+
+  CHECK(plan.steps.size() == 1);
+  CHECK(f.db->reconnects == 1);
+  CHECK(f.db->count("pg_try_advisory_lock") == 0);
+  CHECK(f.db->count("pg_is_in_recovery()") == 0);  // a replica serves a read
+}
+
 TEST_CASE("an error before the first step that a reconnect cannot help is not retried",
           "[runner]") {
   Fixture f({make("1", plain("a"))});
