@@ -21,9 +21,6 @@ using Clock = std::chrono::steady_clock;
 constexpr int kMaxReconnectsPerStep = 10;
 // The start of the error a transaction:false step is marked `failed` with before it runs.
 constexpr char kInterruptedMark[] = "interrupted during";
-constexpr char kNotRecorded[] =
-    " (every statement of the transaction:false section ran, but its success could not be "
-    "recorded: check the schema, then `tide repair`)";
 
 long long ms_since(Clock::time_point start) {
   return std::chrono::duration_cast<Millis>(Clock::now() - start).count();
@@ -375,20 +372,20 @@ StepResult Runner::run_one_by_one(const Step& s) {
     Transaction tx(db_);
     record_success(s, r.ms);
     tx.commit();
-  } catch (const DatabaseError& e) {
-    if (e.reconnectable() && !Target::is_guard_error(e)) {
+  } catch (const std::exception& e) {
+    const auto* db = dynamic_cast<const DatabaseError*>(&e);
+    if (db && db->reconnectable() && !Target::is_guard_error(*db)) {
       // Every statement ran; only the record of it went with the connection. Runner::run
       // reconnects and records it (record_after_reconnect), so it is not left `failed`.
       ConnectionLost lost(statement_error(m, nullptr, e));
       lost.ran = r;
       throw lost;
     }
-    r.outcome = StepResult::Outcome::kFailed;
-    r.error = statement_error(m, nullptr, e) + kNotRecorded;
-  } catch (const std::exception& e) {
     // Every statement ran, but the record still says `failed`: the operator checks and repairs.
     r.outcome = StepResult::Outcome::kFailed;
-    r.error = statement_error(m, nullptr, e) + kNotRecorded;
+    r.error = statement_error(m, nullptr, e) +
+              " (every statement of the transaction:false section ran, but its success could not "
+              "be recorded: check the schema, then `tide repair`)";
   }
   return r;
 }
