@@ -14,7 +14,7 @@
 # a shared disk, makes wall times bimodal; fsync=off is the stricter measure of runner overhead.
 # Besides wall time it prints CPU time (client + server backend), much less sensitive to noise.
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"  # median, reset_table
+. "$(dirname "$0")/lib.sh"  # median, reset_table, start_bench
 cd "$(dirname "$0")/.."
 root=$PWD
 
@@ -24,9 +24,7 @@ TIDE=${TIDE:-$root/build/tide}
 export PG_EXTRA_OPTS="${PG_EXTRA_OPTS:-}"
 [ -x "$TIDE" ] || { echo "apply_1000: $TIDE not built (cmake --build build)" >&2; exit 2; }
 
-work=$(mktemp -d /tmp/tide-bench-apply.XXXXXX)
-eval "$(scripts/pg start)"
-trap 'scripts/pg stop "$TIDE_PG_DIR"; rm -rf "$work"' EXIT
+start_bench apply
 
 # ---- migrations: groups of four on table t_K: create, add column, index, add column with default
 mig="$work/migrations"

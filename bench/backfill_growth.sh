@@ -9,7 +9,7 @@
 #
 # Starts its own server through scripts/pg with fsync=on (PG_EXTRA_OPTS as in backfill_10m.sh).
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"  # median, reset_table
+. "$(dirname "$0")/lib.sh"  # median, reset_table, start_bench
 cd "$(dirname "$0")/.."
 root=$PWD
 SIZES=${SIZES:-1000000 5000000 10000000}
@@ -18,9 +18,7 @@ W=${W:-1}
 TIDE=${TIDE:-$root/build/tide}
 export PG_EXTRA_OPTS="${PG_EXTRA_OPTS--c fsync=on}"
 [ -x "$TIDE" ] || { echo "backfill_growth: $TIDE not built" >&2; exit 2; }
-work=$(mktemp -d /tmp/tide-bench-growth.XXXXXX)
-eval "$(scripts/pg start)"
-trap 'scripts/pg stop "$TIDE_PG_DIR"; rm -rf "$work"' EXIT
+start_bench growth
 
 psql -X -q -v ON_ERROR_STOP=1 -c "CREATE TABLE messages (id bigserial PRIMARY KEY, body jsonb NOT NULL)"
 mkdir -p "$work/migrations"

@@ -6,6 +6,7 @@
 # bench/noop_up_10k.sh times it against 10,000 records.
 #   bench/files_10k.sh [TIDE_BINARY]      (default build/release/tide; RUNS=N, FILES=N)
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"  # start_bench
 cd "$(dirname "$0")/.."
 root=$PWD
 TIDE=$(realpath "${1:-build/release/tide}")
@@ -13,9 +14,7 @@ BEFORE=${TIDE_BEFORE:+$(realpath "$TIDE_BEFORE")}
 FILES=${FILES:-10000}
 RUNS=${RUNS:-7}
 
-work=$(mktemp -d /tmp/tide-bench-files.XXXXXX)
-eval "$(scripts/pg start)"
-trap '"$root/scripts/pg" stop "$TIDE_PG_DIR"; rm -rf "$work"' EXIT
+start_bench files
 createdb bench
 mkdir "$work/migrations"
 for ((i = 1; i <= FILES; i++)); do

@@ -14,3 +14,13 @@ VACUUM ANALYZE messages;
 CHECKPOINT;
 SQL
 }
+
+# A work directory ($work, /tmp/tide-bench-NAME.*) and a throwaway server (scripts/pg start: its
+# PG* variables exported, PG_EXTRA_OPTS honoured), both gone when the script exits.
+start_bench() {
+  local pg
+  pg="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/scripts/pg"
+  work=$(mktemp -d "/tmp/tide-bench-$1.XXXXXX")
+  eval "$("$pg" start)"
+  trap "'$pg' stop \"\$TIDE_PG_DIR\"; rm -rf \"\$work\"" EXIT
+}

@@ -8,6 +8,7 @@
 #   bench/noop_up_10k.sh [TIDE_BINARY]   (default build/release/tide; RUNS=N, N=files,
 #                                         LINT=error|warn|off: tide.yaml's lint gate before up)
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"  # start_bench
 cd "$(dirname "$0")/.."
 root=$PWD
 TIDE=$(realpath "${1:-build/release/tide}")
@@ -16,9 +17,7 @@ N=${N:-10000}
 RUNS=${RUNS:-7}
 LINT=${LINT:-off}
 
-work=$(mktemp -d /tmp/tide-bench-noop.XXXXXX)
-eval "$(scripts/pg start)"
-trap '"$root/scripts/pg" stop "$TIDE_PG_DIR"; rm -rf "$work"' EXIT
+start_bench noop
 createdb bench
 mkdir "$work/migrations"
 # Groups of four on table t_K: a plain CREATE TABLE; a two-phase change with a keyed backfill;
