@@ -18,6 +18,8 @@
 #   ROWS=1000000 RUNS=3 BATCH=5000 PG_EXTRA_OPTS='-c fsync=off' bench/backfill_10m.sh
 #   ROWS=1000000 WORKERS=1 BACKFILL_OPTS='max_replica_lag:5s' bench/backfill_10m.sh   (throttle on)
 #   KEEP_LOG=/tmp/server.log …   keeps the server's log (every statement of the runs, with durations)
+#   TIDE_BEFORE=/path/to/older/tide …   also runs that build with each worker count, interleaved
+#                                      (rows "before workers:N"), for a same-run comparison
 #
 # Starts its own server through scripts/pg; PG_EXTRA_OPTS (default '-c fsync=on') comes after
 # scripts/pg's options (which include fsync=off). Needs ~3 GB free in /tmp for 10M rows.
@@ -33,11 +35,13 @@ WRITER_SLEEP=${WRITER_SLEEP:-0.02}
 WORKERS=${WORKERS:-1 2 4}
 BACKFILL_OPTS=${BACKFILL_OPTS:-}  # more marker options, e.g. 'max_replica_lag:5s' (the throttle's cost)
 TIDE=${TIDE:-$root/build/tide}
+TIDE_BEFORE=${TIDE_BEFORE:-}
 export PG_EXTRA_OPTS="${PG_EXTRA_OPTS--c fsync=on}"
 # Logging only (no effect on the work): checkpoints and autovacuum runs show in the server log,
 # next to the longest transaction they may have slowed.
 PG_EXTRA_OPTS+=" -c log_checkpoints=on -c log_autovacuum_min_duration=0"
 [ -x "$TIDE" ] || { echo "backfill_10m: $TIDE not built (cmake --build build)" >&2; exit 2; }
+[ -z "$TIDE_BEFORE" ] || [ -x "$TIDE_BEFORE" ] || { echo "backfill_10m: TIDE_BEFORE=$TIDE_BEFORE is not executable" >&2; exit 2; }
 
 need_kb=$((ROWS / 1000 * 300))  # ~300 bytes per row: table twice over, index, WAL
 avail_kb=$(df -Pk /tmp | awk 'NR == 2 {print $4}')
@@ -177,7 +181,7 @@ with open(os.environ["DETAIL"], "w") as out:
 
 now() { date +%s.%N; }
 
-# run_one a|wN → "seconds longest_tx_ms transactions writer_count writer_max_ms writer_p99_ms tx_p50_ms tx_p99_ms"
+# run_one a|wN|bN (bN: TIDE_BEFORE with workers:N) → "seconds longest_tx_ms transactions writer_count writer_max_ms writer_p99_ms tx_p50_ms tx_p99_ms"
 run_one() {
   local side=$1 from t0 t1 wfile="$work/writer.$1.out"
   reset_table
@@ -188,7 +192,9 @@ run_one() {
   if [ "$side" = a ]; then
     psql -X -q -U bench -v ON_ERROR_STOP=1 -c "$big_update" >/dev/null
   else
-    PGUSER=bench "$TIDE" -q --no-color --dir "$work/migrations_$side" up >/dev/null
+    local bin=$TIDE
+    [ "${side:0:1}" = b ] && bin=$TIDE_BEFORE
+    PGUSER=bench "$bin" -q --no-color --dir "$work/migrations_w${side:1}" up >/dev/null
   fi
   t1=$(now)
   sleep 1
@@ -204,6 +210,7 @@ settings=$(psql -X -At -c "SELECT string_agg(name || '=' || current_setting(name
 size=$(psql -X -At -c "SELECT pg_size_pretty(pg_total_relation_size('messages'))")
 echo "backfill_10m: $ROWS rows ($size), batch_size $BATCH, $RUNS interleaved runs each; PostgreSQL $pg_version ($settings); $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "tide: $TIDE ($("$TIDE" --version 2>/dev/null || echo '?'))"
+[ -z "$TIDE_BEFORE" ] || echo "before: $TIDE_BEFORE ($("$TIDE_BEFORE" --version 2>/dev/null || echo '?'))"
 echo "writer: one UPDATE of a random row every ${WRITER_SLEEP}s in one session, during each run"
 # Warm-up: one full UPDATE so the table reaches its steady state (live rows + reusable free space).
 psql -X -q -c "$big_update" >/dev/null
@@ -212,7 +219,9 @@ psql -X -q -c "$big_update" >/dev/null
 # writer_count writer_max writer_p99 load1 (the 1-minute load average when the run ended).
 : >"$work/results"
 for ((r = 1; r <= RUNS; r++)); do
-  for side in a $(printf 'w%s ' $WORKERS); do
+  sides="a $(printf 'w%s ' $WORKERS)"
+  [ -z "$TIDE_BEFORE" ] || sides+=" $(printf 'b%s ' $WORKERS)"
+  for side in $sides; do
     run_one "$side" >"$work/result"
     read -r bt btx btn bwn bwmax bwp99 btx50 btx99 <"$work/result"
     load=$(cut -d' ' -f1 /proc/loadavg)
@@ -221,8 +230,10 @@ for ((r = 1; r <= RUNS; r++)); do
       printf 'run %d (a) UPDATE:      %7.1fs  longest tx %6s ms (%s tx)   writer: %s stmts, max %s ms, p99 %s ms   load %s\n' \
         "$r" "$bt" "$btx" "$btn" "$bwn" "$bwmax" "$bwp99" "$load"
     else
-      printf 'run %d (b) workers:%-2s  %7.1fs  longest tx %6s ms (%s tx; batch median %s ms, p99 %s ms)   writer: %s stmts, max %s ms, p99 %s ms   load %s\n' \
-        "$r" "${side#w}" "$bt" "$btx" "$btn" "$btx50" "$btx99" "$bwn" "$bwmax" "$bwp99" "$load"
+      label="(b) workers:${side:1}"
+      [ "${side:0:1}" = b ] && label="before workers:${side:1}"
+      printf 'run %d %-20s %7.1fs  longest tx %6s ms (%s tx; batch median %s ms, p99 %s ms)   writer: %s stmts, max %s ms, p99 %s ms   load %s\n' \
+        "$r" "$label" "$bt" "$btx" "$btn" "$btx50" "$btx99" "$bwn" "$bwmax" "$bwp99" "$load"
       printf '      %s\n' "$(cat "$work/tx.detail")"
     fi
   done
@@ -245,7 +256,7 @@ print("| | wall | vs UPDATE | longest tx | batch median / p99 | writer worst | w
 print("|---|---|---|---|---|---|---|")
 base = med("a", 0)
 for side in runs:
-    label = "one UPDATE" if side == "a" else f"workers:{side[1:]}"
+    label = {"a": "one UPDATE", "w": f"workers:{side[1:]}", "b": f"before workers:{side[1:]}"}[side[0]]
     walls = " / ".join(f"{r[0]:.1f}" for r in runs[side])
     tx = "—" if side == "a" else f"{med(side, 3):.0f} / {med(side, 4):.0f} ms"
     print(f"| {label} | {med(side, 0):.1f} s ({walls}) | {med(side, 0) / base:.2f} | "
