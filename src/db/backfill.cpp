@@ -59,16 +59,16 @@ StepResult Runner::run_backfill(const Step& s) {
   run.throttle = Throttle(sec.max_replica_lag.value_or(settings_.max_replica_lag),
                           sec.max_throttle.value_or(settings_.max_throttle));
   try {
-    if (sec.keyed()) {
-      transact([&] {
-        const BackfillKey found = backfill_key(db_, s);
-        if (!found.problem.empty()) throw validation_error(found.problem);
-        run.walk = KeyedWalk{sec.table, found.column, key_type(db_, sec.table, found.column),
-                             sec.batch_size};
-        run.progress.estimated_total = estimated_rows(db_, sec.table);
-        run.has_ranges = !settings_.rehearse && has_ranges(db_, run);
-      });
-    }
+    transact([&] {
+      run.writeback = !db_.exec(writeback_probe_sql()).empty();
+      if (!sec.keyed()) return;
+      const BackfillKey found = backfill_key(db_, s);
+      if (!found.problem.empty()) throw validation_error(found.problem);
+      run.walk = KeyedWalk{sec.table, found.column, key_type(db_, sec.table, found.column),
+                           sec.batch_size};
+      run.progress.estimated_total = estimated_rows(db_, sec.table);
+      run.has_ranges = !settings_.rehearse && has_ranges(db_, run);
+    });
   } catch (const std::exception&) {
     return backfill_failed(run, nullptr);
   }
@@ -89,6 +89,13 @@ StepResult Runner::backfill_failed(const BackfillRun& run, const Statement* curr
   // or not at all, and the re-plan resumes from there (fail() throws ConnectionLost).
   fail(r, *run.step, current);
   return r;
+}
+
+std::vector<std::string> Runner::batch_settings(const BackfillRun& run) const {
+  std::vector<std::string> sets =
+      timeout_settings(*run.step->section, settings_.lock_timeout, SettingScope::kTransaction);
+  if (run.writeback) sets.push_back(writeback_setting_sql());
+  return sets;
 }
 
 std::string Runner::throttle(BackfillRun& run) {
@@ -130,9 +137,7 @@ StepResult Runner::run_batches(BackfillRun& run) {
   try {
     const std::string first_sql = sec.keyed() ? bounds_sql(run.walk, false, false) : "";
     const std::string next_sql = sec.keyed() ? bounds_sql(run.walk, true, false) : "";
-    const std::string prologue = batch_prologue_sql(
-        target_.guard_sql(),
-        timeout_settings(sec, settings_.lock_timeout, SettingScope::kTransaction));
+    const std::string prologue = batch_prologue_sql(target_.guard_sql(), batch_settings(run));
     std::string batch_last;
     long long changed = 0;
     // One batch in `tx`; false when there is nothing left to do.

@@ -119,8 +119,7 @@ StepResult Runner::run_parallel(BackfillRun& run) {
       tx.commit();
     }
     const int holder = backend_pid(db_);
-    const std::vector<std::string> sets =
-        timeout_settings(sec, settings_.lock_timeout, SettingScope::kTransaction);
+    const std::vector<std::string> sets = batch_settings(run);
     // Declared after everything the workers use: when the walk throws, this joins them before
     // any of it goes out of scope (a worker reconnecting then would read a dead stack frame).
     struct JoinOnExit {

@@ -33,6 +33,16 @@ std::string batch_prologue_sql(const std::string& guard, const std::vector<std::
   return sql;
 }
 
+std::string writeback_probe_sql() {
+  return "SELECT 1 FROM pg_settings WHERE name = 'backend_flush_after' AND context = 'user' "
+         "AND source = 'default'";
+}
+
+std::string writeback_setting_sql() {
+  // 256kB: PostgreSQL's own default for the checkpointer's checkpoint_flush_after on Linux.
+  return "SET LOCAL backend_flush_after = '256kB'";
+}
+
 std::string worker_guard_sql(int worker_pid, int holder_pid, const std::string& marker) {
   return fmt::format(
       "SELECT (CASE WHEN pg_backend_pid() = {0} AND EXISTS (SELECT 1 FROM pg_locks WHERE "

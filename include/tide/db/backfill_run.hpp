@@ -21,6 +21,7 @@ struct BackfillRun {
   std::string ranges;       // its "<table>_backfill" companion, quoted (parallel progress)
   bool has_ranges = false;  // finished ranges of this section are recorded there
   int workers = 1;
+  bool writeback = false;  // batches SET LOCAL backend_flush_after (writeback_probe_sql())
   std::optional<std::string> last_key;  // the low-water mark: every key up to it is done
   long long rows = 0;
   Throttle throttle{Millis(0), Millis(0)};

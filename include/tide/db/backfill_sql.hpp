@@ -26,6 +26,15 @@ std::string bounds_sql(const KeyedWalk& w, bool after, bool below);
 // timeouts.
 std::string batch_prologue_sql(const std::string& guard, const std::vector<std::string>& sets);
 
+// Batches also have the server write their dirty pages back as they go (SET LOCAL
+// backend_flush_after): a backfill dirties a large table once, page after page, and without it
+// the kernel holds those pages until a checkpoint's fsync, which then saturates the disk and
+// stalls every session's WAL, the application's commits included, for tenths of a second.
+// tide sets it only where the server lets any user set it and nobody chose a value (the probe
+// returns a row), so a value set for the role or database, 0 included, wins.
+std::string writeback_probe_sql();
+std::string writeback_setting_sql();
+
 // The guard of a parallel worker's transaction: fails (like Target::guard_sql) unless the
 // worker runs on the backend it connected to and the runner's session (`holder_pid`) still
 // holds its advisory lock, so no batch commits after the runner lost the lock.

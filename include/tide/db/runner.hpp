@@ -106,6 +106,8 @@ class Runner {
   void finish_backfill(const BackfillRun& run);
   // Pauses for replica lag before a batch: "" to go on, else why the backfill stops.
   std::string throttle(BackfillRun& run);
+  // What each batch's transaction SETs LOCAL: the section's timeouts, and the writeback.
+  std::vector<std::string> batch_settings(const BackfillRun& run) const;
   // A backfill that stops with its progress saved: "interrupted" (a signal), or why (throttled
   // too long: a failure, exit 1).
   StepResult stopped(const BackfillRun& run, const std::string& why);
