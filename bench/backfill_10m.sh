@@ -18,6 +18,8 @@
 #   ROWS=1000000 RUNS=3 BATCH=5000 PG_EXTRA_OPTS='-c fsync=off' bench/backfill_10m.sh
 #   ROWS=1000000 WORKERS=1 BACKFILL_OPTS='max_replica_lag:5s' bench/backfill_10m.sh   (throttle on)
 #   KEEP_LOG=/tmp/server.log …   keeps the server's log (every statement of the runs, with durations)
+#   WAITS=1 …   samples pg_stat_activity every 10 ms during each run and says which wait events
+#              the longest transaction's session (and the checkpointer) were seen in
 #   TIDE_BEFORE=/path/to/older/tide …   also runs that build with each worker count, interleaved
 #                                      (rows "before workers:N"), for a same-run comparison
 #
@@ -36,6 +38,7 @@ WORKERS=${WORKERS:-1 2 4}
 BACKFILL_OPTS=${BACKFILL_OPTS:-}  # more marker options, e.g. 'max_replica_lag:5s' (the throttle's cost)
 TIDE=${TIDE:-$root/build/tide}
 TIDE_BEFORE=${TIDE_BEFORE:-}
+WAITS=${WAITS:-}
 export PG_EXTRA_OPTS="${PG_EXTRA_OPTS--c fsync=on}"
 # Logging only (no effect on the work): checkpoints and autovacuum runs show in the server log,
 # next to the longest transaction they may have slowed.
@@ -126,7 +129,7 @@ writer_stats() {
 # autovacuum runs the server logged while it ran (and lock waits, with
 # PG_EXTRA_OPTS='-c fsync=on -c log_lock_waits=on -c deadlock_timeout=50ms').
 longest_tx() {
-  tail -c +"$(($1 + 1))" "$log" | DETAIL="$work/tx.detail" python3 -c '
+  tail -c +"$(($1 + 1))" "$log" | DETAIL="$work/tx.detail" WAITS_FILE="${2:-}" python3 -c '
 import os, re, sys, datetime
 line_re = re.compile(r"^(\S+ \S+) \S+ \[(\d+)\] LOG:  duration: ([0-9.]+) ms  (?:statement|execute [^:]*): (.*)")
 event_re = re.compile(r"^(\S+ \S+) \S+ \[\d+\] LOG:  (checkpoint starting|checkpoint complete|automatic (?:vacuum|analyze) of table \S+|process \d+ still waiting for \S+)")
@@ -149,9 +152,9 @@ for line in sys.stdin:
         begin[pid][1].append((dur, sql))
         if word.startswith("COMMIT"):
             start, stmts = begin.pop(pid)
-            spans.append((ts - start, start, ts, stmts))
+            spans.append((ts - start, start, ts, stmts, pid))
     else:  # autocommit statement: its own transaction
-        spans.append((dur, ts - dur, ts, [(dur, sql)]))
+        spans.append((dur, ts - dur, ts, [(dur, sql)], pid))
 spans.sort(key=lambda s: s[0])
 n = len(spans)
 # The median and p99 are over the batches (the transactions that ran the backfill UPDATE), not
@@ -161,7 +164,7 @@ b = len(batches)
 print(f"{spans[-1][0]:.0f} {n} {batches[b // 2]:.0f} {batches[max(0, int(b * 0.99) - 1)]:.0f}" if n else "0 0 0 0")
 with open(os.environ["DETAIL"], "w") as out:
     if n:
-        span, start, end, stmts = spans[-1]
+        span, start, end, stmts, pid = spans[-1]
         slow = max(stmts)
         during = sorted({name for at, name in events if start - 1000 <= at <= end})
         # A checkpoint that started earlier and had not completed when the transaction began.
@@ -176,10 +179,42 @@ with open(os.environ["DETAIL"], "w") as out:
                   f"(slowest {slow[0]:.0f} ms: {slow[1][:50]}), {span - inside:.0f} ms between them; "
                   f"server within 1 s before and during it: {server}; "
                   f"checkpoints in the run: {checkpoints}\n")
+        # With WAITS=1: what the session and the checkpointer were seen waiting on meanwhile.
+        waits = {}
+        if os.environ.get("WAITS_FILE") and os.path.exists(os.environ["WAITS_FILE"]):
+            for row in open(os.environ["WAITS_FILE"]):
+                f = row.strip().split("|")
+                if len(f) != 4 or not start <= float(f[0]) * 1000 <= end: continue
+                who = "session" if f[1] == pid else f[2] if f[2] in ("checkpointer", "walwriter") else None
+                if who:
+                    counts = waits.setdefault(who, {})
+                    counts[f[3]] = counts.get(f[3], 0) + 1
+        for who in ("session", "checkpointer", "walwriter"):
+            if who in waits:
+                seen = ", ".join(f"{e} {n}" for e, n in sorted(waits[who].items(), key=lambda x: -x[1]))
+                out.write(f"        {who} seen (10 ms samples): {seen}\n")
 '
 }
 
 now() { date +%s.%N; }
+
+# waits_start FILE / waits_stop (WAITS=1): one psql session samples, every 10 ms, the wait event
+# of the bench role's sessions and of the checkpointer and WAL writer ("epoch|pid|who|event").
+waits_pid=
+waits_start() {
+  [ -n "$WAITS" ] || return 0
+  psql -X -At -F'|' -U postgres >"$1" 2>/dev/null <<'SQL' &
+SELECT extract(epoch FROM clock_timestamp()), pid, coalesce(nullif(backend_type, 'client backend'), usename), coalesce(wait_event_type || ':' || wait_event, 'CPU') FROM pg_stat_activity WHERE usename = 'bench' OR backend_type IN ('checkpointer', 'walwriter')
+\watch 0.01
+SQL
+  waits_pid=$!
+}
+waits_stop() {
+  [ -n "$waits_pid" ] || return 0
+  kill "$waits_pid" 2>/dev/null || true
+  wait "$waits_pid" 2>/dev/null || true
+  waits_pid=
+}
 
 # run_one a|wN|bN (bN: TIDE_BEFORE with workers:N) → "seconds longest_tx_ms transactions writer_count writer_max_ms writer_p99_ms tx_p50_ms tx_p99_ms"
 run_one() {
@@ -187,6 +222,7 @@ run_one() {
   reset_table
   from=$(stat -c %s "$log")
   writer_start "$wfile"
+  waits_start "$work/waits"
   sleep 1  # writer baseline before the migration starts
   t0=$(now)
   if [ "$side" = a ]; then
@@ -199,8 +235,9 @@ run_one() {
   t1=$(now)
   sleep 1
   writer_stop
+  waits_stop
   check_filled
-  longest_tx "$from" >"$work/tx"
+  longest_tx "$from" "${WAITS:+$work/waits}" >"$work/tx"
   read -r tx_ms tx_count tx_p50 tx_p99 <"$work/tx"
   echo "$(echo "$t1 - $t0" | bc -l) $tx_ms $tx_count $(writer_stats "$wfile") $tx_p50 $tx_p99"
 }
