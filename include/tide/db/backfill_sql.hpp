@@ -22,8 +22,8 @@ std::string bounds_sql(const KeyedWalk& w, bool after, bool below);
 
 // What opens every batch's transaction, in one round trip: the session guard, an asynchronous
 // commit (SET LOCAL synchronous_commit = off: a batch is durable once a later synchronous
-// commit is, such as the backfill's last bookkeeping), then the SET LOCALs of the section's
-// timeouts.
+// commit is, such as the backfill's last bookkeeping), then `sets`: the SET LOCALs of the
+// section's timeouts and, where allowed, the writeback below (Runner::batch_settings).
 std::string batch_prologue_sql(const std::string& guard, const std::vector<std::string>& sets);
 
 // Batches also have the server write their dirty pages back as they go (SET LOCAL
